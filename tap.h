@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * tap.h - Guest side: frames from and to the guest, both back-ends
+ */
+
+#ifndef TAP_H
+#define TAP_H
+
+#include <netinet/in.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "passt.h"
+
+/* Largest frame we accept or build: IPv4/IPv6 64 KiB plus Ethernet header */
+#define ETH_HDR_LEN		14
+#define TAP_FRAME_MAX		(65535 + ETH_HDR_LEN)
+
+void tap_sock_init(struct ctx *c);
+void tap_listen_handler(struct ctx *c, uint32_t events);
+void tap_handler_passt(struct ctx *c, uint32_t events,
+		       const struct timespec *now);
+void tap_handler_pasta(struct ctx *c, uint32_t events,
+		       const struct timespec *now);
+void tap_flush(struct ctx *c);
+
+void tap_send_frame(const struct ctx *c, const void *frame, size_t len);
+void tap_eth_send(const struct ctx *c, const unsigned char *dst_mac,
+		  uint16_t ethertype, const void *payload, size_t len);
+void tap_udp4_send(const struct ctx *c, struct in_addr src, uint16_t sport,
+		   struct in_addr dst, uint16_t dport,
+		   const void *payload, size_t len);
+void tap_udp6_send(const struct ctx *c, const struct in6_addr *src,
+		   uint16_t sport, const struct in6_addr *dst, uint16_t dport,
+		   const void *payload, size_t len);
+void tap_icmp6_send(const struct ctx *c, const struct in6_addr *src,
+		    const struct in6_addr *dst, const void *msg, size_t len);
+
+#endif /* TAP_H */

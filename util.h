@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * util.h - Small shared helpers: bitmaps, sizes, namespace calls, files
+ */
+
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "passt.h"
+
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#define MIN(x, y)		(((x) < (y)) ? (x) : (y))
+#define MAX(x, y)		(((x) > (y)) ? (x) : (y))
+#define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
+#define STRINGIFY(x)		#x
+#define STR(x)			STRINGIFY(x)
+
+#define NS_CALL_STACK_SIZE	(64 * 1024)
+
+/**
+ * bitmap_set() - Set a bit in a bitmap of bytes
+ * @map:	bitmap
+ * @bit:	bit number
+ */
+static inline void bitmap_set(uint8_t *map, unsigned int bit)
+{
+	map[bit / 8] |= (uint8_t)(1U << (bit % 8));
+}
+
+/**
+ * bitmap_clear() - Clear a bit in a bitmap of bytes
+ * @map:	bitmap
+ * @bit:	bit number
+ */
+static inline void bitmap_clear(uint8_t *map, unsigned int bit)
+{
+	map[bit / 8] &= (uint8_t)~(1U << (bit % 8));
+}
+
+/**
+ * bitmap_isset() - Test a bit in a bitmap of bytes
+ * @map:	bitmap
+ * @bit:	bit number
+ *
+ * Return: true if set
+ */
+static inline bool bitmap_isset(const uint8_t *map, unsigned int bit)
+{
+	return map[bit / 8] & (1U << (bit % 8));
+}
+
+int ns_call(const struct ctx *c, int (*fn)(void *arg), void *arg);
+int ns_enter(const struct ctx *c);
+long timespec_diff_ms(const struct timespec *a, const struct timespec *b);
+int write_all(int fd, const void *buf, size_t len);
+ssize_t read_file(const char *path, char *buf, size_t size);
+int pidfile_open(const char *path);
+void pidfile_write(int fd, pid_t pid);
+int fd_set_nonblock(int fd);
+int parse_uint(const char *s, unsigned long max, unsigned long *out);
+
+#endif /* UTIL_H */

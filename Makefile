@@ -59,3 +59,6 @@ check: all unit-tests helpers
 
 clean:
 	rm -f passt pasta qrap *.o libpasst.a $(UNIT_BINS) $(HELPER_BINS)
+
+# Helpers that compile product files in
+test/helpers/nltest: netlink.c

@@ -56,8 +56,8 @@ enum epoll_type {
 	EPOLL_TYPE_UDP,		/* UDP socket */
 	EPOLL_TYPE_PING,	/* ICMP/ICMPv6 ping socket */
 	EPOLL_TYPE_NSQUIT_INOTIFY, /* watch of the namespace directory */
-	EPOLL_TYPE_NSQUIT_TIMER, /* poll of the namespace path/PID */
-	EPOLL_TYPE_MAX = EPOLL_TYPE_NSQUIT_TIMER,
+	EPOLL_TYPE_NSQUIT_PIDFD, /* pidfd of the process owning the namespace */
+	EPOLL_TYPE_MAX = EPOLL_TYPE_NSQUIT_PIDFD,
 };
 
 /**

@@ -8,6 +8,7 @@
 
 #include <netinet/in.h>
 #include <stdint.h>
+#include <sys/uio.h>
 #include <time.h>
 
 #include "passt.h"
@@ -22,8 +23,9 @@ void tap_handler_passt(struct ctx *c, uint32_t events,
 		       const struct timespec *now);
 void tap_handler_pasta(struct ctx *c, uint32_t events,
 		       const struct timespec *now);
-void tap_flush(struct ctx *c);
 
+void tap_send_frames(const struct ctx *c, const struct iovec *frames,
+		     size_t n);
 void tap_send_frame(const struct ctx *c, const void *frame, size_t len);
 void tap_eth_send(const struct ctx *c, const unsigned char *dst_mac,
 		  uint16_t ethertype, const void *payload, size_t len);

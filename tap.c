@@ -1,0 +1,966 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tap.c - The guest side: frames from and to the guest, for both back-ends
+ *
+ * Theory of operation
+ *
+ * passt: qemu connects to a UNIX domain stream socket and every Ethernet
+ * frame on it is preceded by its length, a 32-bit big-endian integer.  One
+ * guest is served at a time.  Reads fill one large static buffer with as many
+ * frames as are ready; a frame split across reads stays at the end of the
+ * buffer and is moved to its start before the next read.  A length that
+ * cannot be a frame (shorter than an Ethernet header, longer than the largest
+ * frame) means the stream is garbage: the connection is dropped and we wait
+ * for the next guest.
+ *
+ * pasta: a tap device in the target namespace, one frame per read(), read in
+ * a loop into the same buffer until the device has nothing more.
+ *
+ * Both back-ends then hand every frame, as a descriptor in a packet pool, to
+ * the same L2/L3 parser: lengths, versions and header lengths are checked,
+ * the guest's addresses are recorded as they are seen, and the payload is
+ * passed, again as a one-packet pool, to the service or protocol handler.
+ * Nothing here trusts a length field that it has not checked against the
+ * stored frame.
+ *
+ * Towards the guest, frames are built here (Ethernet, IPv4/IPv6 and UDP or
+ * ICMPv6 headers with their checksums) and written straight away: passt
+ * prefixes each with its length, pasta writes one per write().
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <netinet/icmp6.h>
+#include <netinet/ip.h>
+#include <netinet/ip6.h>
+#include <netinet/udp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "arp.h"
+#include "checksum.h"
+#include "dhcp.h"
+#include "dhcpv6.h"
+#include "log.h"
+#include "ndp.h"
+#include "packet.h"
+#include "passt.h"
+#include "pcap.h"
+#include "tap.h"
+#include "util.h"
+
+/* #syscalls:passt socket bind listen accept4 connect recvfrom sendmsg
+ * #syscalls:passt unlink poll ppoll setsockopt
+ * #syscalls:pasta read write ioctl openat
+ */
+
+#define TAP_BUF_BYTES		(8 * 1024 * 1024)
+#define TAP_MSGS		(TAP_BUF_BYTES / 64)
+#define TAP_SEND_BATCH		64	/* frames per sendmsg() */
+#define TAP_SEND_TIMEOUT_MS	1000	/* to finish a frame sent in part */
+#define TAP_IP6_EXT_MAX		8	/* extension headers walked */
+#define TAP_PASST_SNDBUF	(4 * 1024 * 1024)
+
+static char tap_buf[TAP_BUF_BYTES];
+static size_t tap_buf_have;	/* passt: bytes of a partial frame kept */
+static struct iovec tap_pool_pkt[TAP_MSGS];
+static struct pool tap_pool = {
+	.buf = tap_buf, .buf_size = sizeof(tap_buf),
+	.pkt = tap_pool_pkt, .size = TAP_MSGS,
+};
+
+static char tap_out[TAP_FRAME_MAX];	/* frames built for the guest */
+
+static const unsigned char tap_mac_bcast[ETH_ADDR_LEN] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+};
+
+/**
+ * tap_passt_write() - Write frames, each with its length prefix, to qemu
+ * @c:		execution context
+ * @frames:	frames, one per entry
+ * @n:		number of frames, at most TAP_SEND_BATCH
+ *
+ * A stream socket may take only part of what we send.  Whole frames that
+ * were not taken are dropped, like on a congested link, but a frame sent in
+ * part must be completed, or the stream would lose its framing.
+ *
+ * Return: 0 on success, -1 if the connection is unusable
+ */
+static int tap_passt_write(const struct ctx *c, const struct iovec *frames,
+			   size_t n)
+{
+	struct iovec iov[TAP_SEND_BATCH * 2];
+	uint32_t prefix[TAP_SEND_BATCH];
+	struct msghdr mh = { .msg_iov = iov };
+	size_t i, total = 0, done;
+	ssize_t sent;
+
+	for (i = 0; i < n; i++) {
+		prefix[i] = htonl((uint32_t)frames[i].iov_len);
+		iov[i * 2].iov_base = &prefix[i];
+		iov[i * 2].iov_len = sizeof(prefix[i]);
+		iov[i * 2 + 1] = frames[i];
+		total += sizeof(prefix[i]) + frames[i].iov_len;
+	}
+	mh.msg_iovlen = n * 2;
+
+	sent = sendmsg(c->fd_tap, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (sent < 0)
+		return (errno == EAGAIN || errno == EINTR) ? 0 : -1;
+	if ((size_t)sent == total)
+		return 0;
+
+	/* Find the frame that was cut, finish it, drop the ones after it */
+	for (i = 0, done = 0; i < n * 2; i++) {
+		if (done + iov[i].iov_len > (size_t)sent)
+			break;
+		done += iov[i].iov_len;
+	}
+	if (i % 2 == 0 && done == (size_t)sent)
+		return 0;	/* cut between frames: nothing to finish */
+
+	/* Cut in a prefix (even entry): finish it and its frame */
+	iov[i].iov_base = (char *)iov[i].iov_base + ((size_t)sent - done);
+	iov[i].iov_len -= (size_t)sent - done;
+	mh.msg_iov = &iov[i];
+	mh.msg_iovlen = (i % 2 == 0) ? 2 : 1;
+
+	while (mh.msg_iovlen) {
+		struct pollfd pfd = { .fd = c->fd_tap, .events = POLLOUT };
+
+		if (poll(&pfd, 1, TAP_SEND_TIMEOUT_MS) <= 0)
+			return -1;
+		sent = sendmsg(c->fd_tap, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (sent < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (sent < 0)
+			return -1;
+		while (mh.msg_iovlen && (size_t)sent >= mh.msg_iov->iov_len) {
+			sent -= (ssize_t)mh.msg_iov->iov_len;
+			mh.msg_iov++;
+			mh.msg_iovlen--;
+		}
+		if (mh.msg_iovlen) {
+			mh.msg_iov->iov_base = (char *)mh.msg_iov->iov_base +
+					       sent;
+			mh.msg_iov->iov_len -= (size_t)sent;
+		}
+	}
+	return 0;
+}
+
+/**
+ * tap_send_frames() - Send complete Ethernet frames to the guest
+ * @c:		execution context
+ * @frames:	frames, one per entry
+ * @n:		number of frames
+ *
+ * Frames that cannot be sent right now are dropped: the guest's protocols
+ * recover as they would from loss on a real link.
+ */
+void tap_send_frames(const struct ctx *c, const struct iovec *frames,
+		     size_t n)
+{
+	size_t i;
+
+	pcap_framev(frames, n);
+	if (c->fd_tap < 0)
+		return;
+
+	if (c->mode == MODE_PASTA) {
+		for (i = 0; i < n; i++) {
+			if (write(c->fd_tap, frames[i].iov_base,
+				  frames[i].iov_len) < 0)
+				trace("tap: write failed: %s", strerror(errno));
+		}
+		return;
+	}
+
+	for (i = 0; i < n; i += TAP_SEND_BATCH) {
+		if (tap_passt_write(c, frames + i,
+				    MIN(n - i, (size_t)TAP_SEND_BATCH))) {
+			debug("tap: write to guest failed: %s",
+			      strerror(errno));
+			return;
+		}
+	}
+}
+
+/**
+ * tap_send_frame() - Send one complete Ethernet frame to the guest
+ * @c:		execution context
+ * @frame:	frame
+ * @len:	its length
+ */
+void tap_send_frame(const struct ctx *c, const void *frame, size_t len)
+{
+	struct iovec iov = { .iov_base = (void *)(uintptr_t)frame,
+			     .iov_len = len };
+
+	tap_send_frames(c, &iov, 1);
+}
+
+/**
+ * tap_guest_mac() - Destination MAC for a frame to the guest
+ * @c:		execution context
+ *
+ * Return: the guest's MAC if known, the broadcast address otherwise
+ */
+static const unsigned char *tap_guest_mac(const struct ctx *c)
+{
+	static const unsigned char zero[ETH_ADDR_LEN];
+
+	if (!memcmp(c->guest_mac, zero, ETH_ADDR_LEN))
+		return tap_mac_bcast;
+	return c->guest_mac;
+}
+
+/**
+ * tap_eth_hdr() - Write an Ethernet header at the start of a buffer
+ * @c:		execution context
+ * @buf:	buffer, at least ETH_HDR_LEN bytes
+ * @dst:	destination MAC
+ * @ethertype:	EtherType, host order
+ *
+ * Return: pointer just past the header
+ */
+static char *tap_eth_hdr(const struct ctx *c, char *buf,
+			 const unsigned char *dst, uint16_t ethertype)
+{
+	uint16_t type = htons(ethertype);
+
+	memcpy(buf, dst, ETH_ADDR_LEN);
+	memcpy(buf + ETH_ADDR_LEN, c->our_tap_mac, ETH_ADDR_LEN);
+	memcpy(buf + 2 * ETH_ADDR_LEN, &type, sizeof(type));
+	return buf + ETH_HDR_LEN;
+}
+
+/**
+ * tap_eth_send() - Send an Ethernet frame with a given payload
+ * @c:		execution context
+ * @dst_mac:	destination MAC
+ * @ethertype:	EtherType, host order
+ * @payload:	payload
+ * @len:	payload length
+ */
+void tap_eth_send(const struct ctx *c, const unsigned char *dst_mac,
+		  uint16_t ethertype, const void *payload, size_t len)
+{
+	char *p;
+
+	if (len > sizeof(tap_out) - ETH_HDR_LEN)
+		return;
+	p = tap_eth_hdr(c, tap_out, dst_mac, ethertype);
+	memcpy(p, payload, len);
+	tap_send_frame(c, tap_out, ETH_HDR_LEN + len);
+}
+
+/**
+ * tap_ip4_hdr() - Write an IPv4 header, checksum included
+ * @buf:	buffer
+ * @src:	source address
+ * @dst:	destination address
+ * @proto:	protocol number
+ * @l4len:	length of what follows the header
+ *
+ * Return: pointer just past the header
+ */
+static char *tap_ip4_hdr(char *buf, struct in_addr src, struct in_addr dst,
+			 uint8_t proto, size_t l4len)
+{
+	struct iphdr ip = {
+		.version = 4, .ihl = sizeof(ip) / 4,
+		.tot_len = htons((uint16_t)(sizeof(ip) + l4len)),
+		.frag_off = htons(IP_DF), .ttl = 255, .protocol = proto,
+		.saddr = src.s_addr, .daddr = dst.s_addr,
+	};
+
+	ip.check = csum(&ip, sizeof(ip), 0);
+	memcpy(buf, &ip, sizeof(ip));
+	return buf + sizeof(ip);
+}
+
+/**
+ * tap_udp4_send() - Send a UDP datagram over IPv4 to the guest
+ * @c:		execution context
+ * @src:	source address
+ * @sport:	source port, host order
+ * @dst:	destination address
+ * @dport:	destination port, host order
+ * @payload:	UDP payload
+ * @len:	payload length
+ */
+void tap_udp4_send(const struct ctx *c, struct in_addr src, uint16_t sport,
+		   struct in_addr dst, uint16_t dport,
+		   const void *payload, size_t len)
+{
+	size_t l4len = sizeof(struct udphdr) + len;
+	const unsigned char *mac = tap_guest_mac(c);
+	struct udphdr uh;
+	char *p, *l4;
+
+	if (l4len > 65535 - sizeof(struct iphdr))
+		return;
+	if (dst.s_addr == htonl(INADDR_BROADCAST))
+		mac = tap_mac_bcast;
+
+	p = tap_eth_hdr(c, tap_out, mac, ETH_P_IP);
+	l4 = tap_ip4_hdr(p, src, dst, IPPROTO_UDP, l4len);
+
+	uh = (struct udphdr){ .source = htons(sport), .dest = htons(dport),
+			      .len = htons((uint16_t)l4len) };
+	memcpy(l4, &uh, sizeof(uh));
+	memcpy(l4 + sizeof(uh), payload, len);
+	uh.check = csum(l4, l4len, csum_pseudo4(src, dst, IPPROTO_UDP, l4len));
+	if (!uh.check)
+		uh.check = 0xffff;
+	memcpy(l4 + offsetof(struct udphdr, check), &uh.check,
+	       sizeof(uh.check));
+
+	tap_send_frame(c, tap_out, (size_t)(l4 - tap_out) + l4len);
+}
+
+/**
+ * tap_ip6_hdr() - Write Ethernet and IPv6 headers for a frame to the guest
+ * @c:		execution context
+ * @src:	source address
+ * @dst:	destination address, multicast picks a multicast MAC
+ * @proto:	next header
+ * @l4len:	payload length
+ *
+ * Return: pointer just past the IPv6 header, in tap_out
+ */
+static char *tap_ip6_hdr(const struct ctx *c, const struct in6_addr *src,
+			 const struct in6_addr *dst, uint8_t proto,
+			 size_t l4len)
+{
+	unsigned char mac[ETH_ADDR_LEN] = { 0x33, 0x33 };
+	struct ip6_hdr ip6 = { 0 };
+	char *p;
+
+	if (IN6_IS_ADDR_MULTICAST(dst)) {
+		memcpy(mac + 2, &dst->s6_addr[12], 4);
+		p = tap_eth_hdr(c, tap_out, mac, ETH_P_IPV6);
+	} else {
+		p = tap_eth_hdr(c, tap_out, tap_guest_mac(c), ETH_P_IPV6);
+	}
+
+	ip6.ip6_flow = htonl(6U << 28);
+	ip6.ip6_plen = htons((uint16_t)l4len);
+	ip6.ip6_nxt = proto;
+	ip6.ip6_hlim = 255;
+	ip6.ip6_src = *src;
+	ip6.ip6_dst = *dst;
+	memcpy(p, &ip6, sizeof(ip6));
+	return p + sizeof(ip6);
+}
+
+/**
+ * tap_udp6_send() - Send a UDP datagram over IPv6 to the guest
+ * @c:		execution context
+ * @src:	source address
+ * @sport:	source port, host order
+ * @dst:	destination address
+ * @dport:	destination port, host order
+ * @payload:	UDP payload
+ * @len:	payload length
+ */
+void tap_udp6_send(const struct ctx *c, const struct in6_addr *src,
+		   uint16_t sport, const struct in6_addr *dst, uint16_t dport,
+		   const void *payload, size_t len)
+{
+	size_t l4len = sizeof(struct udphdr) + len;
+	struct udphdr uh;
+	char *l4;
+
+	if (l4len > 65535)
+		return;
+	l4 = tap_ip6_hdr(c, src, dst, IPPROTO_UDP, l4len);
+
+	uh = (struct udphdr){ .source = htons(sport), .dest = htons(dport),
+			      .len = htons((uint16_t)l4len) };
+	memcpy(l4, &uh, sizeof(uh));
+	memcpy(l4 + sizeof(uh), payload, len);
+	uh.check = csum(l4, l4len, csum_pseudo6(src, dst, IPPROTO_UDP, l4len));
+	if (!uh.check)
+		uh.check = 0xffff;
+	memcpy(l4 + offsetof(struct udphdr, check), &uh.check,
+	       sizeof(uh.check));
+
+	tap_send_frame(c, tap_out, (size_t)(l4 - tap_out) + l4len);
+}
+
+/**
+ * tap_icmp6_send() - Send an ICMPv6 message to the guest, hop limit 255
+ * @c:		execution context
+ * @src:	source address
+ * @dst:	destination address
+ * @msg:	ICMPv6 message, checksum field is filled in here
+ * @len:	message length, at least 4
+ */
+void tap_icmp6_send(const struct ctx *c, const struct in6_addr *src,
+		    const struct in6_addr *dst, const void *msg, size_t len)
+{
+	uint16_t sum;
+	char *l4;
+
+	if (len < 4 || len > 65535)
+		return;
+	l4 = tap_ip6_hdr(c, src, dst, IPPROTO_ICMPV6, len);
+	memcpy(l4, msg, len);
+	memset(l4 + 2, 0, 2);
+	sum = csum(l4, len, csum_pseudo6(src, dst, IPPROTO_ICMPV6, len));
+	memcpy(l4 + 2, &sum, sizeof(sum));
+
+	tap_send_frame(c, tap_out, (size_t)(l4 - tap_out) + len);
+}
+
+/**
+ * tap_one() - Make a one-packet pool from a range of a guest frame
+ * @p:		pool to fill, with room for one descriptor
+ * @start:	start of the range (already bounds-checked by the caller)
+ * @len:	length of the range
+ */
+static void tap_one(struct pool *p, const char *start, size_t len)
+{
+	p->buf = start;
+	p->buf_size = len;
+	p->count = 0;
+	packet_add(p, len, start);
+}
+
+/**
+ * tap_udp4() - Handle a UDP datagram over IPv4 from the guest
+ * @c:		execution context
+ * @l4:		UDP header and payload, checked to lie inside the frame
+ * @l4len:	length from the IP header
+ */
+static void tap_udp4(const struct ctx *c, const char *l4, size_t l4len)
+{
+	struct iovec one_pkt[1];
+	struct pool one = { .pkt = one_pkt, .size = 1 };
+	struct udphdr uh;
+	size_t ulen;
+
+	if (l4len < sizeof(uh)) {
+		debug("tap: IPv4 UDP datagram too short");
+		return;
+	}
+	memcpy(&uh, l4, sizeof(uh));
+	ulen = ntohs(uh.len);
+	if (ulen < sizeof(uh) || ulen > l4len) {
+		debug("tap: IPv4 UDP length %zu invalid", ulen);
+		return;
+	}
+
+	if (ntohs(uh.dest) == 67 && !c->no_dhcp) {
+		tap_one(&one, l4 + sizeof(uh), ulen - sizeof(uh));
+		dhcp(c, &one);
+		return;
+	}
+	trace("tap: UDP/IPv4 to port %u: no UDP handler", ntohs(uh.dest));
+}
+
+/**
+ * tap_ip4() - Check an IPv4 packet from the guest and dispatch its payload
+ * @c:		execution context
+ * @p:		pool of guest frames
+ * @idx:	index of the frame
+ */
+static void tap_ip4(struct ctx *c, const struct pool *p, size_t idx)
+{
+	size_t hlen, tot, avail;
+	struct iphdr ip;
+	const char *h;
+
+	h = packet_get(p, idx, ETH_HDR_LEN, sizeof(ip), NULL);
+	if (!h) {
+		debug("tap: IPv4 header truncated");
+		return;
+	}
+	memcpy(&ip, h, sizeof(ip));
+	hlen = (size_t)ip.ihl * 4;
+	if (ip.version != 4 || hlen < sizeof(ip)) {
+		debug("tap: bad IPv4 version or header length");
+		return;
+	}
+	if (!packet_get(p, idx, ETH_HDR_LEN, hlen, &avail)) {
+		debug("tap: IPv4 options truncated");
+		return;
+	}
+	tot = ntohs(ip.tot_len);
+	if (tot < hlen || tot - hlen > avail) {
+		debug("tap: IPv4 total length %zu invalid", tot);
+		return;
+	}
+	if (csum(h, hlen, 0)) {
+		debug("tap: bad IPv4 header checksum");
+		return;
+	}
+	if (ntohs(ip.frag_off) & (IP_MF | IP_OFFMASK)) {
+		debug("tap: IPv4 fragment dropped");
+		return;
+	}
+
+	if (ip.saddr != htonl(INADDR_ANY))
+		c->ip4.addr_seen.s_addr = ip.saddr;
+
+	switch (ip.protocol) {
+	case IPPROTO_UDP:
+		tap_udp4(c, h + hlen, tot - hlen);
+		break;
+	default:
+		trace("tap: IPv4 protocol %u: no handler", ip.protocol);
+	}
+}
+
+/**
+ * tap_ip6_l4() - Skip IPv6 extension headers
+ * @p:		pool of guest frames
+ * @idx:	index of the frame
+ * @proto:	next header of the fixed header, updated to the upper layer
+ * @off:	offset of the first extension header, updated to the upper
+ *		layer
+ * @end:	offset of the end of the IPv6 payload
+ *
+ * Return: 0 if an upper-layer header was found, -1 to drop the packet
+ */
+static int tap_ip6_l4(const struct pool *p, size_t idx, uint8_t *proto,
+		      size_t *off, size_t end)
+{
+	int i;
+
+	for (i = 0; i < TAP_IP6_EXT_MAX; i++) {
+		const uint8_t *ext;
+		size_t len;
+
+		if (*proto != IPPROTO_HOPOPTS && *proto != IPPROTO_ROUTING &&
+		    *proto != IPPROTO_DSTOPTS)
+			return *proto == IPPROTO_FRAGMENT ||
+			       *proto == IPPROTO_NONE ? -1 : 0;
+
+		ext = packet_get(p, idx, *off, 2, NULL);
+		if (!ext)
+			return -1;
+		len = ((size_t)ext[1] + 1) * 8;
+		if (len > end - *off)
+			return -1;
+		*proto = ext[0];
+		*off += len;
+	}
+	return -1;
+}
+
+/**
+ * tap_ip6() - Check an IPv6 packet from the guest and dispatch its payload
+ * @c:		execution context
+ * @p:		pool of guest frames
+ * @idx:	index of the frame
+ */
+static void tap_ip6(struct ctx *c, const struct pool *p, size_t idx)
+{
+	struct iovec one_pkt[1];
+	struct pool one = { .pkt = one_pkt, .size = 1 };
+	size_t plen, avail, off, l4len;
+	struct ip6_hdr ip6;
+	struct udphdr uh;
+	const char *h, *l4;
+	uint8_t proto;
+
+	h = packet_get(p, idx, ETH_HDR_LEN, sizeof(ip6), &avail);
+	if (!h) {
+		debug("tap: IPv6 header truncated");
+		return;
+	}
+	memcpy(&ip6, h, sizeof(ip6));
+	plen = ntohs(ip6.ip6_plen);
+	if ((ip6.ip6_vfc >> 4) != 6 || plen > avail) {
+		debug("tap: bad IPv6 version or payload length");
+		return;
+	}
+
+	if (IN6_IS_ADDR_LINKLOCAL(&ip6.ip6_src))
+		c->ip6.addr_ll_seen = ip6.ip6_src;
+	else if (!IN6_IS_ADDR_UNSPECIFIED(&ip6.ip6_src) &&
+		 !IN6_IS_ADDR_MULTICAST(&ip6.ip6_src))
+		c->ip6.addr_seen = ip6.ip6_src;
+
+	proto = ip6.ip6_nxt;
+	off = ETH_HDR_LEN + sizeof(ip6);
+	if (tap_ip6_l4(p, idx, &proto, &off, off + plen)) {
+		debug("tap: IPv6 extension headers unsupported or invalid");
+		return;
+	}
+	l4len = ETH_HDR_LEN + sizeof(ip6) + plen - off;
+	l4 = packet_get(p, idx, off, l4len, NULL);
+	if (!l4)
+		return;
+
+	if (proto == IPPROTO_ICMPV6 && l4len >= 1 &&
+	    (uint8_t)l4[0] >= ND_ROUTER_SOLICIT &&
+	    (uint8_t)l4[0] <= ND_REDIRECT) {
+		if (c->no_ndp || ip6.ip6_hlim != 255)
+			return;
+		tap_one(&one, l4, l4len);
+		ndp(c, &ip6.ip6_src, &one);
+		return;
+	}
+
+	if (proto == IPPROTO_UDP && l4len >= sizeof(uh)) {
+		memcpy(&uh, l4, sizeof(uh));
+		if (ntohs(uh.len) < sizeof(uh) || ntohs(uh.len) > l4len) {
+			debug("tap: IPv6 UDP length invalid");
+			return;
+		}
+		if (ntohs(uh.dest) == 547 && !c->no_dhcpv6) {
+			tap_one(&one, l4 + sizeof(uh),
+				ntohs(uh.len) - sizeof(uh));
+			dhcpv6(c, &ip6.ip6_src, &one);
+			return;
+		}
+	}
+	trace("tap: IPv6 next header %u: no handler", proto);
+}
+
+/**
+ * tap_frames() - Parse and dispatch every frame of the tap pool, then empty it
+ * @c:		execution context
+ */
+static void tap_frames(struct ctx *c)
+{
+	struct iovec one_pkt[1];
+	struct pool one = { .pkt = one_pkt, .size = 1 };
+	size_t i;
+
+	for (i = 0; i < tap_pool.count; i++) {
+		const unsigned char *eh;
+		uint16_t type;
+		size_t l3len;
+
+		eh = packet_get(&tap_pool, i, 0, ETH_HDR_LEN, &l3len);
+		if (!eh)
+			continue;
+		if (!(eh[ETH_ADDR_LEN] & 1))	/* unicast source */
+			memcpy(c->guest_mac, eh + ETH_ADDR_LEN, ETH_ADDR_LEN);
+		type = (uint16_t)(eh[12] << 8 | eh[13]);
+
+		switch (type) {
+		case ETH_P_ARP:
+			if (!c->ifi4)
+				break;
+			tap_one(&one, (const char *)eh + ETH_HDR_LEN, l3len);
+			arp(c, &one);
+			break;
+		case ETH_P_IP:
+			if (c->ifi4)
+				tap_ip4(c, &tap_pool, i);
+			break;
+		case ETH_P_IPV6:
+			if (c->ifi6)
+				tap_ip6(c, &tap_pool, i);
+			break;
+		default:
+			trace("tap: EtherType 0x%04x dropped", type);
+		}
+	}
+	pool_flush(&tap_pool);
+}
+
+/**
+ * tap_sock_reset() - Forget the connected guest (passt), maybe quit
+ * @c:		execution context
+ */
+static void tap_sock_reset(struct ctx *c)
+{
+	if (c->one_off) {
+		info("Client closed connection, exiting");
+		exit(EXIT_SUCCESS);
+	}
+
+	epoll_ctl(c->epollfd, EPOLL_CTL_DEL, c->fd_tap, NULL);
+	close(c->fd_tap);
+	c->fd_tap = -1;
+	tap_buf_have = 0;
+	pool_flush(&tap_pool);
+	info("Client connection closed, waiting for a new one");
+}
+
+/**
+ * tap_passt_parse() - Split the stream in the buffer into frames
+ * @end:	bytes of valid data at the start of tap_buf
+ *
+ * Return: bytes consumed (whole frames), or -1 if the stream is garbage
+ */
+static ssize_t tap_passt_parse(size_t end)
+{
+	size_t off = 0;
+
+	while (end - off >= sizeof(uint32_t)) {
+		uint32_t len;
+
+		memcpy(&len, tap_buf + off, sizeof(len));
+		len = ntohl(len);
+		if (len < ETH_HDR_LEN || len > TAP_FRAME_MAX) {
+			debug("tap: invalid frame length %u from guest", len);
+			return -1;
+		}
+		if (end - off - sizeof(len) < len)
+			break;
+
+		if (pool_full(&tap_pool))
+			break;	/* the rest waits in the buffer */
+		pcap_frame(tap_buf + off + sizeof(len), len);
+		packet_add(&tap_pool, len, tap_buf + off + sizeof(len));
+		off += sizeof(len) + len;
+	}
+	return (ssize_t)off;
+}
+
+/**
+ * tap_handler_passt() - Read frames from qemu and handle them
+ * @c:		execution context
+ * @events:	epoll events
+ * @now:	current time (unused, for handlers that will batch by time)
+ */
+void tap_handler_passt(struct ctx *c, uint32_t events,
+		       const struct timespec *now)
+{
+	(void)now;
+
+	while (events & EPOLLIN) {
+		ssize_t n, used;
+
+		n = recv(c->fd_tap, tap_buf + tap_buf_have,
+			 sizeof(tap_buf) - tap_buf_have, MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n <= 0) {
+			tap_sock_reset(c);
+			return;
+		}
+
+		used = tap_passt_parse(tap_buf_have + (size_t)n);
+		tap_frames(c);
+		if (used < 0) {
+			tap_sock_reset(c);
+			return;
+		}
+		tap_buf_have = tap_buf_have + (size_t)n - (size_t)used;
+		memmove(tap_buf, tap_buf + used, tap_buf_have);
+	}
+
+	if (events & (EPOLLHUP | EPOLLRDHUP | EPOLLERR))
+		tap_sock_reset(c);
+}
+
+/**
+ * tap_handler_pasta() - Read frames from the tap device and handle them
+ * @c:		execution context
+ * @events:	epoll events
+ * @now:	current time (unused, for handlers that will batch by time)
+ */
+void tap_handler_pasta(struct ctx *c, uint32_t events,
+		       const struct timespec *now)
+{
+	size_t off = 0;
+
+	(void)now;
+	if (!(events & EPOLLIN))
+		return;
+
+	for (;;) {
+		ssize_t n;
+
+		if (sizeof(tap_buf) - off < TAP_FRAME_MAX ||
+		    pool_full(&tap_pool)) {
+			tap_frames(c);
+			off = 0;
+		}
+
+		n = read(c->fd_tap, tap_buf + off, TAP_FRAME_MAX);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if ((size_t)n < ETH_HDR_LEN)
+			continue;
+
+		pcap_frame(tap_buf + off, (size_t)n);
+		packet_add(&tap_pool, (size_t)n, tap_buf + off);
+		off += (size_t)n;
+	}
+	tap_frames(c);
+}
+
+/**
+ * tap_sock_unix_try() - Bind a UNIX socket to a path if nobody serves it
+ * @fd:		socket
+ * @path:	path
+ *
+ * A socket file left behind by a process that is gone refuses connections:
+ * such a file is removed and reused.
+ *
+ * Return: 0 if bound, -1 with errno set otherwise
+ */
+static int tap_sock_unix_try(int fd, const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int probe;
+
+	if (strlen(path) >= sizeof(addr.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(addr.sun_path, path);
+
+	probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (probe < 0)
+		return -1;
+	if (!connect(probe, (struct sockaddr *)&addr, sizeof(addr))) {
+		close(probe);
+		errno = EADDRINUSE;
+		return -1;
+	}
+	if (errno == ECONNREFUSED)
+		unlink(path);
+	close(probe);
+
+	return bind(fd, (struct sockaddr *)&addr, sizeof(addr));
+}
+
+/**
+ * tap_sock_unix_init() - Create and bind the listening UNIX socket (passt)
+ * @c:		execution context
+ */
+static void tap_sock_unix_init(struct ctx *c)
+{
+	union epoll_ref ref = { .type = EPOLL_TYPE_TAP_LISTEN };
+	int fd, i;
+
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		die("UNIX socket: %s", strerror(errno));
+
+	if (*c->sock_path) {
+		if (tap_sock_unix_try(fd, c->sock_path))
+			die("--socket: can't bind %s: %s", c->sock_path,
+			    strerror(errno));
+	} else {
+		for (i = 1; i <= UNIX_SOCK_MAX; i++) {
+			snprintf(c->sock_path, sizeof(c->sock_path),
+				 "/tmp/passt_%i.socket", i);
+			if (!tap_sock_unix_try(fd, c->sock_path))
+				break;
+		}
+		if (i > UNIX_SOCK_MAX)
+			die("No free UNIX socket path in /tmp/passt_1..%i.socket",
+			    UNIX_SOCK_MAX);
+	}
+
+	if (listen(fd, 0))
+		die("listen() on %s: %s", c->sock_path, strerror(errno));
+
+	c->fd_tap_listen = fd;
+	passt_epoll_add(c, fd, EPOLLIN, ref);
+
+	info("UNIX domain socket bound at %s", c->sock_path);
+	info("You can now start qemu (>= 7.2) with:");
+	info("    qemu-system-x86_64 ... -device virtio-net-pci,netdev=s "
+	     "-netdev stream,id=s,server=off,addr.type=unix,addr.path=%s",
+	     c->sock_path);
+}
+
+/**
+ * tap_listen_handler() - Accept a guest connection (passt)
+ * @c:		execution context
+ * @events:	epoll events
+ */
+void tap_listen_handler(struct ctx *c, uint32_t events)
+{
+	union epoll_ref ref = { .type = EPOLL_TYPE_TAP_PASST };
+	int fd, sndbuf = TAP_PASST_SNDBUF;
+
+	if (!(events & EPOLLIN))
+		return;
+	fd = accept4(c->fd_tap_listen, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+
+	if (c->fd_tap >= 0) {
+		info("Refusing a second guest connection: one at a time");
+		close(fd);
+		return;
+	}
+
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	c->fd_tap = fd;
+	tap_buf_have = 0;
+	memset(c->guest_mac, 0, sizeof(c->guest_mac));
+	passt_epoll_add(c, fd, EPOLLIN | EPOLLRDHUP, ref);
+	info("Accepted connection from guest");
+}
+
+/**
+ * tap_ns_tun() - Create the tap device, run inside the target namespace
+ * @arg:	execution context
+ *
+ * Return: 0 on success, 1 on failure (errno is shared with the caller)
+ */
+static int tap_ns_tun(void *arg)
+{
+	struct ctx *c = arg;
+	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
+	int fd;
+
+	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return 1;
+
+	memcpy(ifr.ifr_name, c->pasta_ifn, IFNAMSIZ);	/* both IFNAMSIZ */
+	if (ioctl(fd, TUNSETIFF, &ifr)) {
+		close(fd);
+		return 1;
+	}
+
+	c->pasta_ifi = if_nametoindex(c->pasta_ifn);
+	if (!c->pasta_ifi) {
+		close(fd);
+		return 1;
+	}
+	c->fd_tap = fd;
+	return 0;
+}
+
+/**
+ * tap_sock_init() - Open the guest side: UNIX socket or tap device
+ * @c:		execution context
+ */
+void tap_sock_init(struct ctx *c)
+{
+	union epoll_ref ref = { .type = EPOLL_TYPE_TAP_PASTA };
+
+	if (c->mode == MODE_PASST) {
+		tap_sock_unix_init(c);
+		return;
+	}
+
+	errno = 0;
+	if (ns_call(c, tap_ns_tun, c))
+		die("Failed to create tap device %s in the namespace: %s",
+		    c->pasta_ifn, errno ? strerror(errno) : "unknown error");
+	passt_epoll_add(c, c->fd_tap, EPOLLIN | EPOLLRDHUP, ref);
+}

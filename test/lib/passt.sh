@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# test/lib/passt.sh - Locations of the binaries under test and of the test
+# helpers, and functions to start and stop passt and pasta inside the
+# sandbox.  Source after common.sh and sandbox.sh.
+
+PASST="$REPO/passt"
+PASTA="$REPO/pasta"
+RELAY="$REPO/test/helpers/relay"
+INJECT="$REPO/test/helpers/inject"
+FRAMES="$REPO/test/lib/frames.py"
+CLIENTS="$REPO/test/lib/clients.sh"
+PYTHON=${PYTHON:-python3}
+[ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3
+
+# build_helpers() - Build the C helpers if missing (they need only headers)
+build_helpers() {
+	local h
+	for h in relay inject; do
+		[ -x "$REPO/test/helpers/$h" ] && continue
+		make -s -C "$REPO" "test/helpers/$h" >/dev/null 2>&1 || return 1
+	done
+	return 0
+}
+
+# require_binaries() - Skip every listed case and exit if passt/pasta or the
+# helpers are not built
+# $@:	case names of the test
+require_binaries() {
+	local why=""
+	[ -x "$PASST" ] || why="$PASST not built (run make)"
+	[ -z "$why" ] && [ ! -e "$PASTA" ] && why="$PASTA not built (run make)"
+	[ -z "$why" ] && [ ! -x "$RELAY" ] && why="test/helpers/relay not built"
+	[ -z "$why" ] && [ ! -x "$INJECT" ] && why="test/helpers/inject not built"
+	[ -z "$why" ] && return 0
+	skip_all "$why" "$@"
+	exit 0
+}
+
+# passt_start() - Start passt in the foreground (-f) in the background of
+# this shell, wait for its socket
+# $1:	socket path
+# $@:	further passt options
+# Set: PASST_PID
+# Return: 0 if the socket appeared within 5 s
+passt_start() {
+	local sock="$1"
+	shift
+	rm -f "$sock"
+	bg_start "$sock.log" "$PASST" -f -s "$sock" "$@"
+	PASST_PID=$BG_PID
+	wait_for 5 test -S "$sock"
+}
+
+# passt_stop() - End the passt started by passt_start
+passt_stop() {
+	[ -n "${PASST_PID:-}" ] || return 0
+	kill_pid "$PASST_PID"
+	untrack_pid "$PASST_PID"
+	PASST_PID=
+}
+
+# relay_start() - Start the relay helper in a named network namespace
+# $1:	namespace name
+# $2:	socket path
+# $3:	tap interface name
+# $@:	further relay options
+# Set: RELAY_PID
+# Return: 0 once connected and set up (5 s at most)
+relay_start() {
+	local ns="$1" sock="$2" tap="$3" ready
+	shift 3
+	ready="$TESTDIR/relay-$ns-$tap.ready"
+	rm -f "$ready"
+	bg_start "$TESTDIR/relay-$ns-$tap.log" \
+		ip netns exec "$ns" "$RELAY" -r "$ready" "$@" "$sock" "$tap"
+	RELAY_PID=$BG_PID
+	wait_for 6 test -e "$ready"
+}
+
+# relay_stop() - End the relay started last by relay_start
+relay_stop() {
+	[ -n "${RELAY_PID:-}" ] || return 0
+	kill_pid "$RELAY_PID"
+	untrack_pid "$RELAY_PID"
+	RELAY_PID=
+}
+
+# log_tail() - Last lines of a log, on one line, for a failure reason
+# $1:	log file
+log_tail() {
+	[ -s "$1" ] || { echo "no output"; return; }
+	tail -n "${2:-3}" "$1" | tr '\n' '|' | cut -c1-300
+}

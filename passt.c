@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "isolation.h"
 #include "log.h"
 #include "ndp.h"
 #include "pasta.h"
@@ -154,6 +155,7 @@ int main(int argc, char **argv)
 	c.fd_tap = c.fd_tap_listen = -1;
 	c.pasta_netns_fd = c.pasta_userns_fd = -1;
 
+	isolate_initial();
 	signal(SIGPIPE, SIG_IGN);
 	c.epollfd = epoll_create1(EPOLL_CLOEXEC);
 	if (c.epollfd < 0)
@@ -174,6 +176,10 @@ int main(int argc, char **argv)
 
 	conf_print(&c);
 
+	isolate_user(&c);
+	if (isolate_prefork(&c))
+		die("Failed to sandbox the process");
+
 	if (!c.foreground)
 		passt_daemonise(pidfile_fd);
 	else
@@ -184,5 +190,6 @@ int main(int argc, char **argv)
 		pasta_start(&c);
 	}
 
+	isolate_postfork(&c);
 	passt_loop();
 }

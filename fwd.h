@@ -5,7 +5,8 @@
  * A specification is kept as a bitmap of forwarded ports, a table of port
  * deltas for translations and a per-port index into a small table of bind
  * addresses, so that the data path answers "is port P forwarded, where to,
- * bound to what" in constant time.  The parser lives in conf.c.
+ * bound to what" in constant time.  The parser lives in conf.c, address
+ * translation (NOTES in passt.1) in fwd.c.
  */
 
 #ifndef FWD_H
@@ -91,5 +92,12 @@ static inline uint16_t fwd_port_dest(const struct fwd_ports *f, uint16_t port)
 {
 	return (uint16_t)(port + f->delta[port]);
 }
+
+struct ctx;
+
+void fwd_nat_from_guest(const struct ctx *c, int af, const void *dst,
+			uint16_t dport, void *out);
+int fwd_nat_to_guest(const struct ctx *c, int af, const void *src,
+		     void *gsrc, void *gdst);
 
 #endif /* FWD_H */

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "icmp.h"
 #include "isolation.h"
 #include "log.h"
 #include "ndp.h"
@@ -29,6 +30,8 @@
 #include "passt.h"
 #include "pcap.h"
 #include "tap.h"
+#include "tcp.h"
+#include "udp.h"
 #include "util.h"
 
 /* #syscalls epoll_create1 epoll_wait epoll_pwait clock_gettime exit_group
@@ -48,6 +51,12 @@ static void passt_timer(const struct timespec *now)
 {
 	if (!c.no_ndp && !c.no_ra && c.ifi6)
 		ndp_timer(&c, now);
+	if (!c.no_tcp)
+		tcp_timer(&c, now);
+	if (!c.no_udp)
+		udp_timer(&c, now);
+	if (!c.no_icmp)
+		icmp_timer(&c, now);
 }
 
 /**
@@ -69,6 +78,21 @@ static void passt_dispatch(const struct epoll_event *ev,
 		break;
 	case EPOLL_TYPE_TAP_LISTEN:
 		tap_listen_handler(&c, ev->events);
+		break;
+	case EPOLL_TYPE_TCP:
+		tcp_sock_handler(&c, ref, ev->events, now);
+		break;
+	case EPOLL_TYPE_TCP_LISTEN:
+		tcp_listen_handler(&c, ref, now);
+		break;
+	case EPOLL_TYPE_TCP_TIMER:
+		tcp_timer_handler(&c, ref);
+		break;
+	case EPOLL_TYPE_UDP:
+		udp_sock_handler(&c, ref, ev->events, now);
+		break;
+	case EPOLL_TYPE_PING:
+		icmp_sock_handler(&c, ref);
 		break;
 	case EPOLL_TYPE_NSQUIT_INOTIFY:
 	case EPOLL_TYPE_NSQUIT_PIDFD:
@@ -129,6 +153,8 @@ static void __attribute__((noreturn)) passt_loop(void)
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		for (i = 0; i < n; i++)
 			passt_dispatch(&events[i], &now);
+		if (!c.no_tcp)
+			tcp_flush(&c);
 
 		if (timespec_diff_ms(&now, &last_tick) >= TIMER_INTERVAL_MS) {
 			passt_timer(&now);
@@ -173,6 +199,13 @@ int main(int argc, char **argv)
 	tap_sock_init(&c);
 	if (c.mode == MODE_PASTA)
 		pasta_ns_conf(&c);
+
+	if (!c.no_tcp)
+		tcp_init(&c);
+	if (!c.no_udp)
+		udp_init(&c);
+	if (!c.no_icmp)
+		icmp_init(&c);
 
 	conf_print(&c);
 

@@ -52,12 +52,15 @@
 #include "checksum.h"
 #include "dhcp.h"
 #include "dhcpv6.h"
+#include "icmp.h"
 #include "log.h"
 #include "ndp.h"
 #include "packet.h"
 #include "passt.h"
 #include "pcap.h"
 #include "tap.h"
+#include "tcp.h"
+#include "udp.h"
 #include "util.h"
 
 /* #syscalls:passt socket bind listen accept4 connect recvfrom sendmsg
@@ -71,6 +74,7 @@
 #define TAP_SEND_TIMEOUT_MS	1000	/* to finish a frame sent in part */
 #define TAP_IP6_EXT_MAX		8	/* extension headers walked */
 #define TAP_PASST_SNDBUF	(4 * 1024 * 1024)
+#define TAP_SEQ_MAX		256	/* segments of one flow per batch */
 
 static char tap_buf[TAP_BUF_BYTES];
 static size_t tap_buf_have;	/* passt: bytes of a partial frame kept */
@@ -81,6 +85,32 @@ static struct pool tap_pool = {
 };
 
 static char tap_out[TAP_FRAME_MAX];	/* frames built for the guest */
+
+/**
+ * struct tap_flow_key - What makes consecutive segments one batch
+ * @af:		AF_INET or AF_INET6
+ * @proto:	IPPROTO_TCP or IPPROTO_UDP
+ * @saddr:	source address (IPv4 in the first four bytes)
+ * @daddr:	destination address
+ * @sport:	source port, network order
+ * @dport:	destination port, network order
+ */
+struct tap_flow_key {
+	int af;
+	int proto;
+	struct in6_addr saddr;
+	struct in6_addr daddr;
+	uint16_t sport;
+	uint16_t dport;
+};
+
+/* Consecutive TCP or UDP segments of one flow, handed over as one batch */
+static struct tap_flow_key tap_seq_key;
+static struct iovec tap_seq_pkt[TAP_SEQ_MAX];
+static struct pool tap_seq = {
+	.buf = tap_buf, .buf_size = sizeof(tap_buf),
+	.pkt = tap_seq_pkt, .size = TAP_SEQ_MAX,
+};
 
 static const unsigned char tap_mac_bcast[ETH_ADDR_LEN] = {
 	0xff, 0xff, 0xff, 0xff, 0xff, 0xff
@@ -442,12 +472,92 @@ static void tap_one(struct pool *p, const char *start, size_t len)
 }
 
 /**
+ * tap_seq_flush() - Hand the pending batch of one flow to its handler
+ * @c:		execution context
+ * @now:	current time
+ */
+static void tap_seq_flush(struct ctx *c, const struct timespec *now)
+{
+	const struct tap_flow_key *k = &tap_seq_key;
+
+	if (!tap_seq.count)
+		return;
+	if (k->proto == IPPROTO_TCP && !c->no_tcp)
+		tcp_tap_handler(c, k->af, &k->saddr, &k->daddr, &tap_seq, now);
+	else if (k->proto == IPPROTO_UDP && !c->no_udp)
+		udp_tap_handler(c, k->af, &k->saddr, &k->daddr, &tap_seq, now);
+	pool_flush(&tap_seq);
+}
+
+/**
+ * tap_seq_add() - Queue a TCP or UDP segment, batching it with its flow
+ * @c:		execution context
+ * @af:		AF_INET or AF_INET6
+ * @proto:	IPPROTO_TCP or IPPROTO_UDP
+ * @saddr:	source address (in_addr or in6_addr)
+ * @daddr:	destination address
+ * @l4:		transport header and payload, inside tap_buf
+ * @l4len:	their length, at least 4 (the ports)
+ * @now:	current time
+ */
+static void tap_seq_add(struct ctx *c, int af, int proto, const void *saddr,
+			const void *daddr, const char *l4, size_t l4len,
+			const struct timespec *now)
+{
+	size_t alen = af == AF_INET ? sizeof(struct in_addr) :
+				      sizeof(struct in6_addr);
+	struct tap_flow_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.af = af;
+	k.proto = proto;
+	memcpy(&k.saddr, saddr, alen);
+	memcpy(&k.daddr, daddr, alen);
+	memcpy(&k.sport, l4, sizeof(k.sport));
+	memcpy(&k.dport, l4 + sizeof(k.sport), sizeof(k.dport));
+
+	if (tap_seq.count &&
+	    (memcmp(&k, &tap_seq_key, sizeof(k)) || pool_full(&tap_seq)))
+		tap_seq_flush(c, now);
+	tap_seq_key = k;
+	packet_add(&tap_seq, l4len, l4);
+}
+
+/**
+ * tap_icmp() - Hand an ICMP or ICMPv6 echo message to the ping handler
+ * @c:		execution context
+ * @af:		AF_INET or AF_INET6
+ * @saddr:	source address
+ * @daddr:	destination address
+ * @l4:		ICMP message, inside the frame
+ * @l4len:	its length
+ * @now:	current time
+ */
+static void tap_icmp(struct ctx *c, int af, const void *saddr,
+		     const void *daddr, const char *l4, size_t l4len,
+		     const struct timespec *now)
+{
+	struct iovec one_pkt[1];
+	struct pool one = { .pkt = one_pkt, .size = 1 };
+
+	if (c->no_icmp)
+		return;
+	tap_one(&one, l4, l4len);
+	icmp_tap_handler(c, af, saddr, daddr, &one, now);
+}
+
+/**
  * tap_udp4() - Handle a UDP datagram over IPv4 from the guest
  * @c:		execution context
+ * @saddr:	source address
+ * @daddr:	destination address
  * @l4:		UDP header and payload, checked to lie inside the frame
  * @l4len:	length from the IP header
+ * @now:	current time
  */
-static void tap_udp4(const struct ctx *c, const char *l4, size_t l4len)
+static void tap_udp4(struct ctx *c, const struct in_addr *saddr,
+		     const struct in_addr *daddr, const char *l4, size_t l4len,
+		     const struct timespec *now)
 {
 	struct iovec one_pkt[1];
 	struct pool one = { .pkt = one_pkt, .size = 1 };
@@ -470,7 +580,7 @@ static void tap_udp4(const struct ctx *c, const char *l4, size_t l4len)
 		dhcp(c, &one);
 		return;
 	}
-	trace("tap: UDP/IPv4 to port %u: no UDP handler", ntohs(uh.dest));
+	tap_seq_add(c, AF_INET, IPPROTO_UDP, saddr, daddr, l4, ulen, now);
 }
 
 /**
@@ -478,8 +588,10 @@ static void tap_udp4(const struct ctx *c, const char *l4, size_t l4len)
  * @c:		execution context
  * @p:		pool of guest frames
  * @idx:	index of the frame
+ * @now:	current time
  */
-static void tap_ip4(struct ctx *c, const struct pool *p, size_t idx)
+static void tap_ip4(struct ctx *c, const struct pool *p, size_t idx,
+		    const struct timespec *now)
 {
 	size_t hlen, tot, avail;
 	struct iphdr ip;
@@ -519,7 +631,21 @@ static void tap_ip4(struct ctx *c, const struct pool *p, size_t idx)
 
 	switch (ip.protocol) {
 	case IPPROTO_UDP:
-		tap_udp4(c, h + hlen, tot - hlen);
+		tap_udp4(c, (struct in_addr *)&ip.saddr,
+			 (struct in_addr *)&ip.daddr, h + hlen, tot - hlen,
+			 now);
+		break;
+	case IPPROTO_TCP:
+		if (tot - hlen < 4) {
+			debug("tap: IPv4 TCP segment too short");
+			break;
+		}
+		tap_seq_add(c, AF_INET, IPPROTO_TCP, &ip.saddr, &ip.daddr,
+			    h + hlen, tot - hlen, now);
+		break;
+	case IPPROTO_ICMP:
+		tap_icmp(c, AF_INET, &ip.saddr, &ip.daddr, h + hlen,
+			 tot - hlen, now);
 		break;
 	default:
 		trace("tap: IPv4 protocol %u: no handler", ip.protocol);
@@ -568,8 +694,10 @@ static int tap_ip6_l4(const struct pool *p, size_t idx, uint8_t *proto,
  * @c:		execution context
  * @p:		pool of guest frames
  * @idx:	index of the frame
+ * @now:	current time
  */
-static void tap_ip6(struct ctx *c, const struct pool *p, size_t idx)
+static void tap_ip6(struct ctx *c, const struct pool *p, size_t idx,
+		    const struct timespec *now)
 {
 	struct iovec one_pkt[1];
 	struct pool one = { .pkt = one_pkt, .size = 1 };
@@ -630,6 +758,20 @@ static void tap_ip6(struct ctx *c, const struct pool *p, size_t idx)
 			dhcpv6(c, &ip6.ip6_src, &one);
 			return;
 		}
+		tap_seq_add(c, AF_INET6, IPPROTO_UDP, &ip6.ip6_src,
+			    &ip6.ip6_dst, l4, ntohs(uh.len), now);
+		return;
+	}
+
+	if (proto == IPPROTO_TCP && l4len >= 4) {
+		tap_seq_add(c, AF_INET6, IPPROTO_TCP, &ip6.ip6_src,
+			    &ip6.ip6_dst, l4, l4len, now);
+		return;
+	}
+	if (proto == IPPROTO_ICMPV6) {
+		tap_icmp(c, AF_INET6, &ip6.ip6_src, &ip6.ip6_dst, l4, l4len,
+			 now);
+		return;
 	}
 	trace("tap: IPv6 next header %u: no handler", proto);
 }
@@ -637,8 +779,9 @@ static void tap_ip6(struct ctx *c, const struct pool *p, size_t idx)
 /**
  * tap_frames() - Parse and dispatch every frame of the tap pool, then empty it
  * @c:		execution context
+ * @now:	current time
  */
-static void tap_frames(struct ctx *c)
+static void tap_frames(struct ctx *c, const struct timespec *now)
 {
 	struct iovec one_pkt[1];
 	struct pool one = { .pkt = one_pkt, .size = 1 };
@@ -665,16 +808,17 @@ static void tap_frames(struct ctx *c)
 			break;
 		case ETH_P_IP:
 			if (c->ifi4)
-				tap_ip4(c, &tap_pool, i);
+				tap_ip4(c, &tap_pool, i, now);
 			break;
 		case ETH_P_IPV6:
 			if (c->ifi6)
-				tap_ip6(c, &tap_pool, i);
+				tap_ip6(c, &tap_pool, i, now);
 			break;
 		default:
 			trace("tap: EtherType 0x%04x dropped", type);
 		}
 	}
+	tap_seq_flush(c, now);
 	pool_flush(&tap_pool);
 }
 
@@ -732,12 +876,11 @@ static ssize_t tap_passt_parse(size_t end)
  * tap_handler_passt() - Read frames from qemu and handle them
  * @c:		execution context
  * @events:	epoll events
- * @now:	current time (unused, for handlers that will batch by time)
+ * @now:	current time
  */
 void tap_handler_passt(struct ctx *c, uint32_t events,
 		       const struct timespec *now)
 {
-	(void)now;
 
 	while (events & EPOLLIN) {
 		ssize_t n, used;
@@ -754,7 +897,7 @@ void tap_handler_passt(struct ctx *c, uint32_t events,
 		}
 
 		used = tap_passt_parse(tap_buf_have + (size_t)n);
-		tap_frames(c);
+		tap_frames(c, now);
 		if (used < 0) {
 			tap_sock_reset(c);
 			return;
@@ -771,14 +914,13 @@ void tap_handler_passt(struct ctx *c, uint32_t events,
  * tap_handler_pasta() - Read frames from the tap device and handle them
  * @c:		execution context
  * @events:	epoll events
- * @now:	current time (unused, for handlers that will batch by time)
+ * @now:	current time
  */
 void tap_handler_pasta(struct ctx *c, uint32_t events,
 		       const struct timespec *now)
 {
 	size_t off = 0;
 
-	(void)now;
 	if (!(events & EPOLLIN))
 		return;
 
@@ -787,7 +929,7 @@ void tap_handler_pasta(struct ctx *c, uint32_t events,
 
 		if (sizeof(tap_buf) - off < TAP_FRAME_MAX ||
 		    pool_full(&tap_pool)) {
-			tap_frames(c);
+			tap_frames(c, now);
 			off = 0;
 		}
 
@@ -803,7 +945,7 @@ void tap_handler_pasta(struct ctx *c, uint32_t events,
 		packet_add(&tap_pool, (size_t)n, tap_buf + off);
 		off += (size_t)n;
 	}
-	tap_frames(c);
+	tap_frames(c, now);
 }
 
 /**

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,7 +21,9 @@
 #include "passt.h"
 #include "util.h"
 
-/* #syscalls epoll_ctl clone wait4 read write close openat fcntl */
+/* #syscalls epoll_ctl clone wait4 read write close openat fcntl
+ * #syscalls socket bind listen setsockopt
+ */
 /* #syscalls:pasta setns */
 
 /**
@@ -255,4 +259,79 @@ int parse_uint(const char *s, unsigned long max, unsigned long *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+/**
+ * sock_l4() - Open, bind and register a TCP listener, UDP or ping socket
+ * @c:		execution context
+ * @af:		AF_INET or AF_INET6 (IPv6 sockets are IPv6-only)
+ * @proto:	IPPROTO_TCP (listening socket), IPPROTO_UDP, IPPROTO_ICMP or
+ *		IPPROTO_ICMPV6 (ping socket, @port is the echo identifier)
+ * @bind_addr:	address to bind to (in_addr/in6_addr), NULL for any
+ * @ifname:	interface to bind to, NULL or empty for none
+ * @port:	port, host order, 0 for any
+ * @ref:	epoll reference (the fd is filled in); type NONE: not added
+ *
+ * Return: socket on success, negative error code on failure
+ */
+int sock_l4(const struct ctx *c, int af, uint8_t proto, const void *bind_addr,
+	    const char *ifname, uint16_t port, union epoll_ref ref)
+{
+	int type = proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
+	union {
+		struct sockaddr_in a4;
+		struct sockaddr_in6 a6;
+	} sa;
+	socklen_t sl;
+	int fd, y = 1;
+
+	fd = socket(af, type | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+	if (fd < 0)
+		return -errno;
+	if (fd >= (1 << 24)) {
+		close(fd);
+		return -EBADF;
+	}
+
+	if (proto == IPPROTO_TCP)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &y, sizeof(y));
+	if (af == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &y, sizeof(y)))
+		debug("Failed to set IPV6_V6ONLY: %s", strerror(errno));
+	if (ifname && *ifname &&
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
+		       (socklen_t)strlen(ifname) + 1)) {
+		int err = errno;
+
+		close(fd);
+		return -err;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	if (af == AF_INET) {
+		sa.a4.sin_family = AF_INET;
+		sa.a4.sin_port = htons(port);
+		if (bind_addr)
+			memcpy(&sa.a4.sin_addr, bind_addr, sizeof(struct in_addr));
+		sl = sizeof(sa.a4);
+	} else {
+		sa.a6.sin6_family = AF_INET6;
+		sa.a6.sin6_port = htons(port);
+		if (bind_addr)
+			memcpy(&sa.a6.sin6_addr, bind_addr,
+			       sizeof(struct in6_addr));
+		sl = sizeof(sa.a6);
+	}
+
+	if (bind(fd, (struct sockaddr *)&sa, sl) ||
+	    (proto == IPPROTO_TCP && listen(fd, 128))) {
+		int err = errno;
+
+		close(fd);
+		return -err;
+	}
+
+	if (ref.type != EPOLL_TYPE_NONE)
+		passt_epoll_add(c, fd, EPOLLIN, ref);
+	return fd;
 }

@@ -23,15 +23,24 @@ build_helpers() {
 	return 0
 }
 
-# require_binaries() - Skip every listed case and exit if passt/pasta or the
-# helpers are not built
-# $@:	case names of the test
+# require_binaries() - Skip every listed case and exit if passt/pasta are
+# not built, or (with --helpers first) the relay/inject helpers cannot be
+# built
+# $@:	[--helpers] case names of the test
 require_binaries() {
-	local why=""
+	local why="" helpers=0
+	if [ "$1" = "--helpers" ]; then
+		helpers=1
+		shift
+	fi
 	[ -x "$PASST" ] || why="$PASST not built (run make)"
 	[ -z "$why" ] && [ ! -e "$PASTA" ] && why="$PASTA not built (run make)"
-	[ -z "$why" ] && [ ! -x "$RELAY" ] && why="test/helpers/relay not built"
-	[ -z "$why" ] && [ ! -x "$INJECT" ] && why="test/helpers/inject not built"
+	if [ -z "$why" ] && [ "$helpers" = 1 ]; then
+		build_helpers
+		[ -x "$RELAY" ] || why="test/helpers/relay not built"
+		[ -z "$why" ] && [ ! -x "$INJECT" ] &&
+			why="test/helpers/inject not built"
+	fi
 	[ -z "$why" ] && return 0
 	skip_all "$why" "$@"
 	exit 0
@@ -91,4 +100,46 @@ relay_stop() {
 log_tail() {
 	[ -s "$1" ] || { echo "no output"; return; }
 	tail -n "${2:-3}" "$1" | tr '\n' '|' | cut -c1-300
+}
+
+# check_lease() - Compare values recorded in a client result file
+# $1:	case name
+# $2:	result file (see clients.sh)
+# $@:	KEY=VALUE pairs; an empty VALUE requires the key to be empty/absent
+check_lease() {
+	local name="$1" file="$2" kv k v got bad=""
+	shift 2
+	if [ ! -s "$file" ]; then
+		fail "$name" "no lease recorded"
+		return 1
+	fi
+	for kv; do
+		k=${kv%%=*}
+		v=${kv#*=}
+		got=$(lease_get "$file" "$k")
+		[ "$got" = "$v" ] || bad="$bad $k='$got' (want '$v')"
+	done
+	if [ -n "$bad" ]; then
+		fail "$name" "${bad# }"
+		return 1
+	fi
+	pass "$name"
+}
+
+# pasta_guest() - Run a script as the command of pasta: a new namespace,
+# whose files land in $TESTDIR/NAME/
+# $1:	name
+# $@:	pasta options
+# stdin: bash script, run as "bash guest.sh DIR CLIENTS" (DIR: its own
+#	 directory for result files, CLIENTS: path of clients.sh)
+# Return: pasta's exit status (124 on timeout); log in DIR/pasta.log
+pasta_guest() {
+	local name="$1" dir
+	shift
+	dir="$TESTDIR/$name"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	cat >"$dir/guest.sh"
+	timeout -k 5 "${GUEST_TIMEOUT:-120}" "$PASTA" "$@" -- \
+		bash "$dir/guest.sh" "$dir" "$CLIENTS" >"$dir/pasta.log" 2>&1
 }

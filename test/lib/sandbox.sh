@@ -77,9 +77,10 @@ sandbox_enter() {
 	PASST_TEST_OUTER_NETNS="$(readlink /proc/self/ns/net)"
 	PASST_TEST_SANDBOX=1
 	export PASST_TEST_OUTER_NETNS PASST_TEST_SANDBOX
+	exec 3<&0	# keep standard input: background jobs get /dev/null
 	timeout -k 5 "$limit" unshare --user --map-root-user --net --mount \
 		--pid --fork --kill-child --mount-proc \
-		bash "$TEST_SCRIPT" "$@" &
+		bash "$TEST_SCRIPT" "$@" 0<&3 3<&- &
 	local child=$!
 	track_pid "$child"
 	wait "$child"

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * tcp.h - TCP translation between guest segments and host sockets
+ */
+
+#ifndef TCP_H
+#define TCP_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "packet.h"
+#include "passt.h"
+
+void tcp_init(struct ctx *c);
+void tcp_tap_handler(struct ctx *c, int af, const void *saddr,
+		     const void *daddr, const struct pool *p,
+		     const struct timespec *now);
+void tcp_sock_handler(struct ctx *c, union epoll_ref ref, uint32_t events,
+		      const struct timespec *now);
+void tcp_listen_handler(struct ctx *c, union epoll_ref ref,
+			const struct timespec *now);
+void tcp_timer_handler(struct ctx *c, union epoll_ref ref);
+void tcp_timer(struct ctx *c, const struct timespec *now);
+void tcp_flush(struct ctx *c);
+
+#endif /* TCP_H */

@@ -25,6 +25,24 @@ uint32_t csum_add(uint32_t sum, const void *buf, size_t len)
 	const uint8_t *p = buf;
 	uint64_t s = sum;
 
+	/* One's complement sums don't care about byte order as long as it's
+	 * consistent (RFC 1071, 2.(B)): add native 32-bit words into 64 bits,
+	 * then fold and swap back to big-endian order once.
+	 */
+	if (len >= 8) {
+		uint64_t w = 0;
+
+		for (; len >= 4; len -= 4, p += 4) {
+			uint32_t v;
+
+			memcpy(&v, p, sizeof(v));
+			w += v;
+		}
+		while (w >> 16)
+			w = (w & 0xffff) + (w >> 16);
+		s += ntohs((uint16_t)w);
+	}
+
 	for (; len > 1; len -= 2, p += 2)
 		s += (uint32_t)(p[0] << 8 | p[1]);
 	if (len)

@@ -302,22 +302,19 @@ static int conf_write_str(int fd, const char *s)
 }
 
 /**
- * conf_usage() - Print the usage text of the current mode, then exit
+ * conf_usage() - Print the usage text of the current mode (--help), exit 0
  * @c:		execution context (for the mode)
- * @fd:		STDOUT_FILENO for --help, STDERR_FILENO otherwise
- * @status:	exit status
  */
-static void __attribute__((noreturn)) conf_usage(const struct ctx *c, int fd,
-						 int status)
+static void __attribute__((noreturn)) conf_usage(const struct ctx *c)
 {
 	int pasta = c->mode == MODE_PASTA;
 
-	conf_write_str(fd, pasta ? conf_usage_pasta_head
-				 : conf_usage_passt_head);
-	conf_write_str(fd, conf_usage_common);
-	conf_write_str(fd, pasta ? conf_usage_pasta_tail
-				 : conf_usage_passt_tail);
-	exit(status);
+	conf_write_str(STDOUT_FILENO, pasta ? conf_usage_pasta_head
+					    : conf_usage_passt_head);
+	conf_write_str(STDOUT_FILENO, conf_usage_common);
+	conf_write_str(STDOUT_FILENO, pasta ? conf_usage_pasta_tail
+					    : conf_usage_passt_tail);
+	exit(EXIT_SUCCESS);
 }
 
 /**
@@ -383,11 +380,13 @@ static int conf_parse_ulong(const char *s, unsigned long max,
 	if (!*s)
 		return -1;
 	for (; *s; s++) {
+		unsigned long d = (unsigned long)(*s - '0');
+
 		if (*s < '0' || *s > '9')
 			return -1;
-		v = v * 10 + (unsigned long)(*s - '0');
-		if (v > max)
+		if (v > (max - d) / 10)		/* v * 10 + d > max, no wrap */
 			return -1;
+		v = v * 10 + d;
 	}
 	*out = v;
 	return 0;
@@ -1706,7 +1705,7 @@ static void conf_parse_opts(struct ctx *c, struct conf_opts *o, int argc,
 		conf_check_mode(c, opt, name);
 
 		if (opt == 'h')
-			conf_usage(c, STDOUT_FILENO, EXIT_SUCCESS);
+			conf_usage(c);
 		if (opt == OPT_VERSION)
 			conf_version(c);
 		if (!conf_opt_flag(c, o, opt))
@@ -2597,7 +2596,7 @@ static void conf_print4(const struct ctx *c)
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 	int i;
 
-	info("ARP:%s", c->no_dhcp ? "" : "/DHCP:");
+	info("%s:", c->no_dhcp ? "ARP" : "ARP/DHCP");
 	info("    address: %s", conf_ntop4(c->ip4.addr, a));
 	info("    mask: %s", conf_ntop4(conf_prefix_mask(c->ip4.prefix_len),
 				       a));

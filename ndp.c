@@ -413,6 +413,10 @@ int ndp(const struct ctx *c, const struct in6_addr *saddr,
 
 	if (!type)
 		return 0;
+	if (IN6_IS_ADDR_MULTICAST(saddr)) {
+		debug("NDP: message from a multicast address");
+		return 0;
+	}
 
 	switch (*type) {
 	case NDP_NS:

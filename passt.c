@@ -197,8 +197,11 @@ int main(int argc, char **argv)
 		by_pid = pasta_ns_init(&c);
 
 	tap_sock_init(&c);
-	if (c.mode == MODE_PASTA)
+	if (c.mode == MODE_PASTA) {
 		pasta_ns_conf(&c);
+		/* Needs the filesystem and outer PIDs: before the sandbox */
+		pasta_netns_quit_init(&c, by_pid);
+	}
 
 	if (!c.no_tcp)
 		tcp_init(&c);
@@ -218,10 +221,8 @@ int main(int argc, char **argv)
 	else
 		pidfile_write(pidfile_fd, getpid());
 
-	if (c.mode == MODE_PASTA) {
-		pasta_netns_quit_init(&c, by_pid);
+	if (c.mode == MODE_PASTA)
 		pasta_start(&c);
-	}
 
 	isolate_postfork(&c);
 	passt_loop();

@@ -74,7 +74,6 @@
 #define TAP_SEND_TIMEOUT_MS	1000	/* to finish a frame sent in part */
 #define TAP_IP6_EXT_MAX		8	/* extension headers walked */
 #define TAP_PASST_SNDBUF	(4 * 1024 * 1024)
-#define TAP_SEQ_MAX		256	/* segments of one flow per batch */
 
 static char tap_buf[TAP_BUF_BYTES];
 static size_t tap_buf_have;	/* passt: bytes of a partial frame kept */
@@ -106,10 +105,10 @@ struct tap_flow_key {
 
 /* Consecutive TCP or UDP segments of one flow, handed over as one batch */
 static struct tap_flow_key tap_seq_key;
-static struct iovec tap_seq_pkt[TAP_SEQ_MAX];
+static struct iovec tap_seq_pkt[TAP_SEQ_BATCH];
 static struct pool tap_seq = {
 	.buf = tap_buf, .buf_size = sizeof(tap_buf),
-	.pkt = tap_seq_pkt, .size = TAP_SEQ_MAX,
+	.pkt = tap_seq_pkt, .size = TAP_SEQ_BATCH,
 };
 
 static const unsigned char tap_mac_bcast[ETH_ADDR_LEN] = {
@@ -365,14 +364,16 @@ void tap_udp4_send(const struct ctx *c, struct in_addr src, uint16_t sport,
 /**
  * tap_ip6_hdr() - Write Ethernet and IPv6 headers for a frame to the guest
  * @c:		execution context
+ * @buf:	buffer for the headers
  * @src:	source address
  * @dst:	destination address, multicast picks a multicast MAC
  * @proto:	next header
  * @l4len:	payload length
  *
- * Return: pointer just past the IPv6 header, in tap_out
+ * Return: pointer just past the IPv6 header
  */
-static char *tap_ip6_hdr(const struct ctx *c, const struct in6_addr *src,
+static char *tap_ip6_hdr(const struct ctx *c, char *buf,
+			 const struct in6_addr *src,
 			 const struct in6_addr *dst, uint8_t proto,
 			 size_t l4len)
 {
@@ -382,9 +383,9 @@ static char *tap_ip6_hdr(const struct ctx *c, const struct in6_addr *src,
 
 	if (IN6_IS_ADDR_MULTICAST(dst)) {
 		memcpy(mac + 2, &dst->s6_addr[12], 4);
-		p = tap_eth_hdr(c, tap_out, mac, ETH_P_IPV6);
+		p = tap_eth_hdr(c, buf, mac, ETH_P_IPV6);
 	} else {
-		p = tap_eth_hdr(c, tap_out, tap_guest_mac(c), ETH_P_IPV6);
+		p = tap_eth_hdr(c, buf, tap_guest_mac(c), ETH_P_IPV6);
 	}
 
 	ip6.ip6_flow = htonl(6U << 28);
@@ -417,7 +418,7 @@ void tap_udp6_send(const struct ctx *c, const struct in6_addr *src,
 
 	if (l4len > 65535)
 		return;
-	l4 = tap_ip6_hdr(c, src, dst, IPPROTO_UDP, l4len);
+	l4 = tap_ip6_hdr(c, tap_out, src, dst, IPPROTO_UDP, l4len);
 
 	uh = (struct udphdr){ .source = htons(sport), .dest = htons(dport),
 			      .len = htons((uint16_t)l4len) };
@@ -448,13 +449,45 @@ void tap_icmp6_send(const struct ctx *c, const struct in6_addr *src,
 
 	if (len < 4 || len > 65535)
 		return;
-	l4 = tap_ip6_hdr(c, src, dst, IPPROTO_ICMPV6, len);
+	l4 = tap_ip6_hdr(c, tap_out, src, dst, IPPROTO_ICMPV6, len);
 	memcpy(l4, msg, len);
 	memset(l4 + 2, 0, 2);
 	sum = csum(l4, len, csum_pseudo6(src, dst, IPPROTO_ICMPV6, len));
 	memcpy(l4 + 2, &sum, sizeof(sum));
 
 	tap_send_frame(c, tap_out, (size_t)(l4 - tap_out) + len);
+}
+
+/**
+ * tap_l2l3_hdr() - Write Ethernet and IP headers for a frame to the guest
+ * @c:		execution context
+ * @buf:	buffer, at least tap_l2l3_len(@af) bytes
+ * @af:		AF_INET or AF_INET6
+ * @src:	source address (struct in_addr or struct in6_addr)
+ * @dst:	destination address, same type
+ * @proto:	transport protocol
+ * @l4len:	length of the transport header and payload
+ *
+ * Transport checksums are the caller's: it knows where its data is.
+ *
+ * Return: length of the headers written
+ */
+size_t tap_l2l3_hdr(const struct ctx *c, char *buf, int af, const void *src,
+		    const void *dst, uint8_t proto, size_t l4len)
+{
+	char *end;
+
+	if (af == AF_INET) {
+		struct in_addr s, d;
+
+		memcpy(&s, src, sizeof(s));
+		memcpy(&d, dst, sizeof(d));
+		end = tap_eth_hdr(c, buf, tap_guest_mac(c), ETH_P_IP);
+		end = tap_ip4_hdr(end, s, d, proto, l4len);
+	} else {
+		end = tap_ip6_hdr(c, buf, src, dst, proto, l4len);
+	}
+	return (size_t)(end - buf);
 }
 
 /**

@@ -16,6 +16,11 @@
 /* Largest frame we accept or build: IPv4/IPv6 64 KiB plus Ethernet header */
 #define ETH_HDR_LEN		14
 #define TAP_FRAME_MAX		(65535 + ETH_HDR_LEN)
+/* Most segments of one flow handed to a protocol handler at once */
+#define TAP_SEQ_BATCH		256
+
+/* Ethernet and IP headers written by tap_l2l3_hdr() */
+#define TAP_L2L3_LEN(af)	(ETH_HDR_LEN + ((af) == AF_INET ? 20 : 40))
 
 void tap_sock_init(struct ctx *c);
 void tap_listen_handler(struct ctx *c, uint32_t events);
@@ -24,6 +29,8 @@ void tap_handler_passt(struct ctx *c, uint32_t events,
 void tap_handler_pasta(struct ctx *c, uint32_t events,
 		       const struct timespec *now);
 
+size_t tap_l2l3_hdr(const struct ctx *c, char *buf, int af, const void *src,
+		    const void *dst, uint8_t proto, size_t l4len);
 void tap_send_frames(const struct ctx *c, const struct iovec *frames,
 		     size_t n);
 void tap_send_frame(const struct ctx *c, const void *frame, size_t len);

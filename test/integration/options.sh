@@ -144,4 +144,25 @@ bad pasta --netns	--netns /nonexistent/netns
 bad pasta --netns	--netns /proc/self/ns/net sh
 bad pasta -I		-I a/b
 
+# --- The manual page: renders cleanly, documents every option of --help
+
+if command -v groff >/dev/null; then
+	groff -man -Tutf8 -ww "$REPO/passt.1" >/dev/null 2>"$ERR"
+	check options_manpage_renders "$(head -c 300 "$ERR")" \
+		test ! -s "$ERR"
+else
+	skip options_manpage_renders "groff not installed"
+fi
+
+missing=""
+for mode in passt pasta; do
+	run "$mode" --help
+	for o in $(grep -o -- '--[a-z0-9-]*' "$OUT" | sort -u); do
+		grep -q -- "$(echo "$o" | sed 's/-/\\\\-/g')" \
+			"$REPO/passt.1" || missing="$missing $o"
+	done
+done
+check options_manpage_documents_help "not in passt.1:$missing" \
+	test -z "$missing"
+
 exit "$TEST_FAILED"

@@ -6,21 +6,42 @@
 # Standard library only.
 #
 #   frames.py list                     names of the streams "gen" can build
-#   frames.py gen NAME...              write the named streams to stdout
+#   frames.py gen NAME...              write the named streams to stdout:
+#                                      hostile cases (see list), probe_KIND
+#                                      (see probes), dhcp_request (for
+#                                      192.0.2.1), dhcp_request_wrong
 #   frames.py expect KIND [--xid N]    read a stream on stdin, exit 0 if it
 #                                      holds a reply of KIND (dhcp_offer,
 #                                      dhcp_ack, dhcp_nak, ra, na, arp_reply,
 #                                      dhcpv6_advertise, dhcpv6_reply)
 #   frames.py dump                     describe the frames of a stream on stdin
+#   frames.py session SOCK CASE PROBE [SECONDS]
+#                                      connect to passt's socket, send the
+#                                      hostile stream CASE ("none": nothing)
+#                                      then the probe frame PROBE, and wait
+#                                      for the probe's reply; exit 0 if it
+#                                      came, 2 if passt closed the connection
+#                                      first, 1 on timeout, 3 if connecting
+#                                      failed
+#   frames.py capture IFACE SECONDS [KIND]
+#                                      capture frames on an interface (raw
+#                                      packet socket, needs CAP_NET_RAW) to
+#                                      stdout as a stream; stop early once a
+#                                      frame of KIND was seen
+#   frames.py ra                       print the options of the first router
+#                                      advertisement of a stream on stdin,
+#                                      one "key=value" per line
 #
 # Every probe and hostile frame comes from the made-up guest MAC
 # 02:00:00:00:66:66 and its link-local address fe80::ff:fe00:6666.  Probes
 # use fixed transaction IDs so that replies can be matched.
 
-import os
 import random
+import select
+import socket
 import struct
 import sys
+import time
 
 GUEST_MAC = bytes.fromhex("020000006666")
 BCAST_MAC = b"\xff" * 6
@@ -232,7 +253,7 @@ def hostile_cases():
     # Broken framing
     c["random_4k"] = (s_random(1, 4096), "stream")
     c["random_256k"] = (s_random(2, 256 * 1024), "stream")
-    c["random_frames"] = (b"".join(prefix(s_random(i, rnd(i).randint(1, 1600)))
+    c["random_frames"] = (b"".join(prefix(s_random(i, rnd(i).randint(14, 1600)))
                                    for i in range(200)), "frame")
     c["zero_length"] = (struct.pack("!I", 0) * 4 + prefix(disc), "stream")
     c["length_1"] = (struct.pack("!I", 1) + b"\x01" + prefix(disc), "stream")
@@ -518,9 +539,13 @@ def describe(f):
     elif et == 0x86DD and len(p) >= 40:
         nh = p[6]
         u = p[40:]
+        d["src"] = socket.inet_ntop(socket.AF_INET6, p[8:24])
+        d["dst"] = socket.inet_ntop(socket.AF_INET6, p[24:40])
         if nh == 58 and len(u) >= 4:
             d["kind"] = {134: "ra", 136: "na", 135: "ns",
                          133: "rs"}.get(u[0], "icmp6_%d" % u[0])
+            if u[0] == 134 and len(u) >= 16:
+                d["ra"] = parse_ra(u)
         elif nh == 17 and len(u) >= 12:
             sport, dport = struct.unpack("!HH", u[:4])
             m = u[8:]
@@ -529,6 +554,128 @@ def describe(f):
                              7: "dhcpv6_reply"}.get(m[0], "dhcpv6_%d" % m[0])
                 d["xid"] = struct.unpack("!I", b"\0" + m[1:4])[0]
     return d
+
+
+def dns_names(data):
+    """Domain names in DNS wire format (no compression), as a list"""
+    names = []
+    label = []
+    i = 0
+    while i < len(data):
+        n = data[i]
+        if n == 0:
+            if label:
+                names.append(".".join(label))
+            label = []
+            i += 1
+            continue
+        label.append(data[i + 1:i + 1 + n].decode("ascii", "replace"))
+        i += 1 + n
+    return names
+
+
+def parse_ra(u):
+    """Router advertisement fields and options, as a dictionary of
+    strings"""
+    r = {"hop_limit": str(u[4]), "managed": str(u[5] >> 7),
+         "other": str((u[5] >> 6) & 1),
+         "lifetime": str(struct.unpack("!H", u[6:8])[0])}
+    opts = u[16:]
+    i = 0
+    while i + 2 <= len(opts):
+        t, n = opts[i], opts[i + 1] * 8
+        if n == 0:
+            break
+        o = opts[i:i + n]
+        if t == 1 and len(o) >= 8:
+            r["slla"] = o[2:8].hex(":")
+        elif t == 3 and len(o) >= 32:
+            r["prefix"] = "%s/%d" % (socket.inet_ntop(socket.AF_INET6,
+                                                      o[16:32]), o[2])
+            r["prefix_flags_la"] = "%d%d" % (o[3] >> 7, (o[3] >> 6) & 1)
+            r["prefix_valid"] = str(struct.unpack("!I", o[4:8])[0])
+        elif t == 5 and len(o) >= 8:
+            r["mtu"] = str(struct.unpack("!I", o[4:8])[0])
+        elif t == 25 and len(o) >= 24:
+            addrs = [socket.inet_ntop(socket.AF_INET6, o[j:j + 16])
+                     for j in range(8, len(o) - 15, 16)]
+            r["rdnss"] = ",".join(addrs)
+        elif t == 31 and len(o) >= 16:
+            r["dnssl"] = ",".join(dns_names(o[8:]))
+        i += n
+    return r
+
+
+def capture(ifname, seconds, kind=None):
+    """Write frames seen on an interface to stdout, length-prefixed"""
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+    s.bind((ifname, 0))
+    out = sys.stdout.buffer
+    end = time.monotonic() + seconds
+    while True:
+        left = end - time.monotonic()
+        if left <= 0:
+            break
+        r, _, _ = select.select([s], [], [], left)
+        if not r:
+            continue
+        f = s.recv(FRAME_MAX)
+        out.write(prefix(f))
+        out.flush()
+        if kind and describe(f).get("kind") == kind:
+            break
+    return 0
+
+
+def session(path, case, probe, seconds):
+    """Send a hostile stream and a probe on one connection, wait for the
+    probe's reply"""
+    data = b"" if case == "none" else hostile_cases()[case][0]
+    frame, kind, xid = probes()[probe]
+    data += prefix(frame)
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(seconds)
+    try:
+        s.connect(path)
+    except OSError as e:
+        sys.stderr.write("session: connect: %s\n" % e)
+        return 3
+    s.setblocking(False)
+    end = time.monotonic() + seconds
+    got = b""
+    off = 0
+    try:
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                sys.stderr.write("session: no %s reply, %d/%d bytes "
+                                 "sent\n" % (kind, off, len(data)))
+                return 1
+            w = [s] if off < len(data) else []
+            r, w, _ = select.select([s], w, [], left)
+            if w:
+                try:
+                    off += s.send(data[off:off + 65536])
+                except BlockingIOError:
+                    pass
+            if r:
+                chunk = s.recv(1 << 20)
+                if not chunk:
+                    sys.stderr.write("session: closed by passt after "
+                                     "%d/%d bytes\n" % (off, len(data)))
+                    return 2
+                got += chunk
+                for f in split_stream(got):
+                    d = describe(f)
+                    if d.get("kind") == kind and \
+                       (xid is None or d.get("xid") == xid):
+                        return 0
+    except (ConnectionResetError, BrokenPipeError) as e:
+        sys.stderr.write("session: %s after %d/%d bytes\n" %
+                         (e.strerror, off, len(data)))
+        return 2
+    finally:
+        s.close()
 
 
 # --- Command line
@@ -558,6 +705,8 @@ def main(argv):
                 out.write(prefix(pr[name[6:]][0]))
             elif name == "dhcp_request":
                 out.write(prefix(dhcp_request()))
+            elif name == "dhcp_request_wrong":
+                out.write(prefix(dhcp_request(addr=bytes([192, 0, 2, 99]))))
             else:
                 sys.stderr.write("frames.py: unknown stream %s\n" % name)
                 return 1
@@ -578,6 +727,21 @@ def main(argv):
             if xid is not None and d.get("xid") != xid:
                 continue
             return 0
+        return 1
+    if cmd == "session":
+        return session(argv[2], argv[3], argv[4],
+                       float(argv[5]) if len(argv) > 5 else 3.0)
+    if cmd == "capture":
+        return capture(argv[2], float(argv[3]),
+                       argv[4] if len(argv) > 4 else None)
+    if cmd == "ra":
+        for f in split_stream(sys.stdin.buffer.read()):
+            d = describe(f)
+            if d.get("kind") == "ra":
+                print("src=%s" % d.get("src"))
+                for k, v in d["ra"].items():
+                    print("%s=%s" % (k, v))
+                return 0
         return 1
     if cmd == "dump":
         data = sys.stdin.buffer.read()

@@ -23,6 +23,9 @@
 # search example.org.  /run and (unless the repository lives there) /tmp are
 # private tmpfs mounts, /sys shows the sandbox's interfaces.  The test script
 # is PID 1 of the PID namespace, so every process left inside dies with it.
+# Run as root of the machine, the sandbox's user namespace maps IDs 0-65535
+# to themselves (so tools that switch user, like tcpdump, work); otherwise
+# only the caller is mapped, to root.
 
 SANDBOX_IF=veth0
 SANDBOX_REMOTE_IF=veth1
@@ -65,6 +68,11 @@ in_sandbox() {
 sandbox_enter() {
 	if [ -n "${PASST_TEST_SANDBOX:-}" ]; then
 		in_sandbox || die "sandbox marker set, but still in the outer network namespace"
+		if [ "$PASST_TEST_SANDBOX" = map ]; then
+			# The outer process writes our ID maps: wait for them
+			wait_for 10 test "$(id -u)" = 0 ||
+				die "no user namespace mapping"
+		fi
 		sandbox_setup || die "sandbox set-up failed"
 		return 0
 	fi
@@ -73,16 +81,28 @@ sandbox_enter() {
 		skip "$TEST_NAME" "unshare(1) not available"
 		exit 0
 	}
-	local limit="${PASST_TEST_TIMEOUT:-500}" rc
+	local limit="${PASST_TEST_TIMEOUT:-500}" rc child map_opt
 	PASST_TEST_OUTER_NETNS="$(readlink /proc/self/ns/net)"
-	PASST_TEST_SANDBOX=1
+	# As root of the machine, map 65536 IDs (programs that switch to
+	# their own user, like tcpdump, work); otherwise map just ourselves
+	if can_map_ids; then
+		PASST_TEST_SANDBOX=map
+		map_opt=""
+	else
+		PASST_TEST_SANDBOX=root
+		map_opt="--map-root-user"
+	fi
 	export PASST_TEST_OUTER_NETNS PASST_TEST_SANDBOX
 	exec 3<&0	# keep standard input: background jobs get /dev/null
-	timeout -k 5 "$limit" unshare --user --map-root-user --net --mount \
+	timeout -k 5 "$limit" unshare --user $map_opt --net --mount \
 		--pid --fork --kill-child --mount-proc \
 		bash "$TEST_SCRIPT" "$@" 0<&3 3<&- &
-	local child=$!
+	child=$!
 	track_pid "$child"
+	if [ "$PASST_TEST_SANDBOX" = map ]; then
+		sandbox_write_maps "$child" ||
+			echo "# could not write the sandbox's ID maps" >&2
+	fi
 	wait "$child"
 	rc=$?
 	untrack_pid "$child"
@@ -95,6 +115,33 @@ sandbox_enter() {
 		rc=$?
 	fi
 	exit "$rc"
+}
+
+# can_map_ids() - Whether we may write a 65536-ID map for a child user
+# namespace: root in the machine's own user namespace
+can_map_ids() {
+	[ "$(id -u)" = 0 ] && in_initial_userns
+}
+
+# sandbox_write_maps() - Map IDs 0-65535 of the sandbox's user namespace to
+# the same IDs outside, once unshare(1) (child of timeout(1)) has created it
+# $1:	PID of timeout(1)
+sandbox_write_maps() {
+	local t="$1" u="" n=0 ours
+	ours=$(readlink /proc/self/ns/user)
+	while [ "$n" -lt 100 ]; do
+		u=$(cat "/proc/$t/task/$t/children" 2>/dev/null |
+		    awk '{ print $1 }')
+		if [ -n "$u" ] &&
+		   [ "$(readlink "/proc/$u/ns/user" 2>/dev/null)" != "$ours" ]; then
+			echo "0 0 65536" >"/proc/$u/uid_map" 2>/dev/null &&
+			echo "0 0 65536" >"/proc/$u/gid_map" 2>/dev/null &&
+				return 0
+		fi
+		sleep 0.05
+		n=$((n + 1))
+	done
+	return 1
 }
 
 # sandbox_private_resolv() - Bind-mount the private resolv.conf over the

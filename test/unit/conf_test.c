@@ -464,7 +464,7 @@ static int sandbox(int net)
 	if (!net)
 		return 0;
 
-	return system("{ ip link add veth0 type veth peer name veth1 &&"
+	return system("PATH=$PATH:/usr/sbin:/sbin; { ip link add veth0 type veth peer name veth1 &&"
 		      " ip link set veth1 up && ip link set veth0 up &&"
 		      " ip addr add 192.0.2.2/24 dev veth0 &&"
 		      " ip route add default via 192.0.2.1 &&"
@@ -587,6 +587,8 @@ static const struct bad_case bad_cases[] = {
 	{ MODE_PASST, { "-m", "65521" }, "-m", "out of range" },
 	{ MODE_PASST, { "-m", "abc" }, "-m", "invalid MTU" },
 	{ MODE_PASST, { "-m", "-1" }, "-m", "invalid MTU" },
+	{ MODE_PASST, { "-m", "18446744073709553016" }, "-m", "invalid MTU" },
+	{ MODE_PASST, { "-m", "1000000" }, "-m", "out of range" },
 	{ MODE_PASST, { "--mtu=1500x" }, "--mtu", "invalid MTU" },
 	{ MODE_PASST, { "-a", "300.1.1.1" }, "-a", "invalid address" },
 	{ MODE_PASST, { "-a", "127.0.0.1" }, "-a", "loopback" },

@@ -232,6 +232,9 @@ static void test_ns(void)
 	ns_build("ff02::1");
 	CHECK(run_msg(&guest_ll) == 0 && sent_count == 0,
 	      "NS for multicast target: dropped");
+	ns_build("fe80::1");
+	CHECK(run_msg(&all_nodes) == 0 && sent_count == 0,
+	      "NS from multicast source: dropped");
 	ns_build("::");
 	CHECK(run_msg(&guest_ll) == 0 && sent_count == 0,
 	      "NS for unspecified target: dropped");

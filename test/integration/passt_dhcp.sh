@@ -1,0 +1,188 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# test/integration/passt_dhcp.sh - Address services in passt mode: the relay
+# helper connects to passt's socket and moves frames to a tap device in a
+# namespace, whose kernel and clients play the guest.  busybox udhcpc, ISC
+# dhclient (-4 and -6) and the kernel's SLAAC get the host's configuration,
+# with DNS and search list by default (--no-dhcp-dns/--no-dhcp-search turn
+# them off); DHCP ACK/NAK for right and wrong addresses; a second guest is
+# served after the first leaves; -1/--one-off exits; daemon mode is ready
+# when the starting process exits; the default socket path.
+
+. "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/sandbox.sh"
+. "$(dirname "$0")/../lib/passt.sh"
+. "$(dirname "$0")/../lib/clients.sh"
+
+CASES="passt_daemon_ready passt_daemon_pidfile passt_qemu_hint
+passt_udhcpc passt_dhclient4 passt_slaac passt_dhclient6 passt_dhcp_ack
+passt_dhcp_nak passt_second_client passt_no_dhcp_dns passt_one_off
+passt_default_socket"
+
+HAVE_BB=1; HAVE_DHCLIENT=1; HAVE_PY=1
+need_pkg busybox busybox:udhcpc || HAVE_BB=0
+need_pkg isc-dhcp-client dhclient || HAVE_DHCLIENT=0
+need_pkg python3 python3 || HAVE_PY=0
+[ -z "${PASST_TEST_SANDBOX:-}" ] && build_helpers
+
+sandbox_enter "$@"
+require_binaries --helpers $CASES
+if [ "$HAVE_BB$HAVE_DHCLIENT$HAVE_PY" != 111 ]; then
+	skip_all "busybox, ISC dhclient or python3 missing" $CASES
+	exit 0
+fi
+
+T=${PASST_TIMEOUT:-30}
+SOCK=$TESTDIR/passt.sock
+ns_add guest
+
+# --- Daemon mode: ready when the starting process returns
+
+timeout "$T" "$PASST" -s "$SOCK" -P "$TESTDIR/passt.pid" \
+	>"$TESTDIR/passt.out" 2>&1
+rc=$?
+sock_now=0; [ -S "$SOCK" ] && sock_now=1
+track_pidfile "$TESTDIR/passt.pid"
+PASST_PID=${BG_PID:-}
+if [ "$rc" -eq 0 ] && [ "$sock_now" = 1 ]; then
+	pass passt_daemon_ready
+else
+	fail passt_daemon_ready "exit status $rc, socket present: $sock_now: $(log_tail "$TESTDIR/passt.out")"
+fi
+if [ -n "$PASST_PID" ] && pid_alive "$PASST_PID"; then
+	pass passt_daemon_pidfile
+else
+	fail passt_daemon_pidfile "pid file does not name a running passt"
+	PASST_PID=
+fi
+check passt_qemu_hint "start-up output does not mention $SOCK" \
+	grep -q "addr.path=$SOCK" "$TESTDIR/passt.out"
+
+if [ -z "$PASST_PID" ]; then
+	# Fall back to the foreground to test the rest
+	passt_start "$SOCK" || die "passt does not start: $(log_tail "$SOCK.log")"
+fi
+
+# --- First guest: udhcpc, dhclient -4, SLAAC, dhclient -6
+
+relay_start guest "$SOCK" eth0 ||
+	die "relay does not connect: $(log_tail "$TESTDIR/relay-guest-eth0.log")"
+
+in_ns guest bash "$CLIENTS" udhcpc eth0 "$TESTDIR/udhcpc"
+check_lease passt_udhcpc "$TESTDIR/udhcpc" ip=192.0.2.1 \
+	subnet=255.255.255.0 router=192.0.2.2 dns=$SANDBOX_DNS4 \
+	search=$SANDBOX_SEARCH ||
+	note "udhcpc: $(log_tail "$TESTDIR/udhcpc.log")"
+
+in_ns guest bash "$CLIENTS" dhclient4 eth0 "$TESTDIR/dhclient4"
+check_lease passt_dhclient4 "$TESTDIR/dhclient4" \
+	new_ip_address=192.0.2.1 new_subnet_mask=255.255.255.0 \
+	new_routers=192.0.2.2 new_domain_name_servers=$SANDBOX_DNS4 \
+	new_domain_search=$SANDBOX_SEARCH. ||
+	note "dhclient: $(log_tail "$TESTDIR/dhclient4.log")"
+
+in_ns guest bash "$CLIENTS" slaac eth0 "$TESTDIR/slaac"
+addr=$(lease_get "$TESTDIR/slaac" addr)
+case "$addr" in
+2001:db8::*/64) pass passt_slaac ;;
+*) fail passt_slaac "SLAAC address '$addr' not in 2001:db8::/64" ;;
+esac
+
+in_ns guest bash "$CLIENTS" dhclient6 eth0 "$TESTDIR/dhclient6"
+check_lease passt_dhclient6 "$TESTDIR/dhclient6" \
+	new_ip6_address=2001:db8::1 new_dhcp6_name_servers=$SANDBOX_DNS6 \
+	new_dhcp6_domain_search=$SANDBOX_SEARCH. ||
+	note "dhclient -6: $(log_tail "$TESTDIR/dhclient6.log")"
+
+relay_stop
+
+# --- Crafted REQUESTs: ACK for our address, NAK for another one
+
+ack=$("$PYTHON" "$FRAMES" gen dhcp_request | "$INJECT" -w 1500 "$SOCK" \
+	2>/dev/null | "$PYTHON" "$FRAMES" dump)
+case "$ack" in
+*"'kind': 'dhcp_ack'"*"'yiaddr': '192.0.2.1'"*) pass passt_dhcp_ack ;;
+*) fail passt_dhcp_ack "no ACK for 192.0.2.1: $(echo "$ack" | head -c 300)" ;;
+esac
+nak=$("$PYTHON" "$FRAMES" gen dhcp_request_wrong | "$INJECT" -w 1500 "$SOCK" \
+	2>/dev/null | "$PYTHON" "$FRAMES" dump)
+case "$nak" in
+*"'kind': 'dhcp_nak'"*) pass passt_dhcp_nak ;;
+*) fail passt_dhcp_nak "no NAK for 192.0.2.99: $(echo "$nak" | head -c 300)" ;;
+esac
+
+# --- A second guest, after the first left
+
+relay_start guest "$SOCK" eth1 ||
+	fail passt_second_client "relay does not connect: $(log_tail "$TESTDIR/relay-guest-eth1.log")"
+in_ns guest bash "$CLIENTS" udhcpc eth1 "$TESTDIR/udhcpc2"
+check_lease passt_second_client "$TESTDIR/udhcpc2" ip=192.0.2.1 \
+	router=192.0.2.2
+relay_stop
+passt_stop
+[ -n "$PASST_PID" ] && kill_pid "$PASST_PID"
+
+# --- --no-dhcp-dns --no-dhcp-search
+
+passt_start "$TESTDIR/nodns.sock" --no-dhcp-dns --no-dhcp-search ||
+	fail passt_no_dhcp_dns "passt does not start: $(log_tail "$TESTDIR/nodns.sock.log")"
+relay_start guest "$TESTDIR/nodns.sock" eth2
+in_ns guest bash "$CLIENTS" udhcpc eth2 "$TESTDIR/udhcpc3"
+check_lease passt_no_dhcp_dns "$TESTDIR/udhcpc3" ip=192.0.2.1 dns= search=
+relay_stop
+passt_stop
+
+# --- -1: exit when the guest leaves
+
+passt_start "$TESTDIR/oneoff.sock" -1 ||
+	fail passt_one_off "passt does not start: $(log_tail "$TESTDIR/oneoff.sock.log")"
+oneoff=$PASST_PID
+relay_start guest "$TESTDIR/oneoff.sock" eth3
+in_ns guest bash "$CLIENTS" udhcpc eth3 "$TESTDIR/udhcpc4"
+relay_stop
+if wait_for 5 eval '! pid_alive '"$oneoff"; then
+	wait "$oneoff" 2>/dev/null
+	rc=$?
+	untrack_pid "$oneoff"
+	PASST_PID=
+	if [ -s "$TESTDIR/udhcpc4" ] && [ "$rc" -eq 0 ]; then
+		pass passt_one_off
+	else
+		fail passt_one_off "exit status $rc, lease: $(lease_get "$TESTDIR/udhcpc4" ip)"
+	fi
+else
+	fail passt_one_off "still running 5 s after the guest left"
+	passt_stop
+fi
+
+# --- Default socket path: the first free /tmp/passt_N.socket
+
+before=$(ls /tmp/passt_*.socket 2>/dev/null | tr '\n' ' ')
+bg_start "$TESTDIR/default.log" "$PASST" -f
+dflt=$BG_PID
+newsock() {
+	local s
+	for s in /tmp/passt_*.socket; do
+		[ -S "$s" ] || continue
+		case " $before " in *" $s "*) continue ;; esac
+		echo "$s"
+		return 0
+	done
+	return 1
+}
+if wait_for 5 newsock >/dev/null; then
+	s=$(newsock)
+	n=${s#/tmp/passt_}
+	n=${n%.socket}
+	first=1
+	while [ "$first" -lt "$n" ] && [ -e "/tmp/passt_$first.socket" ]; do
+		first=$((first + 1))
+	done
+	check_eq passt_default_socket "/tmp/passt_$first.socket" "$s"
+else
+	fail passt_default_socket "no /tmp/passt_N.socket: $(log_tail "$TESTDIR/default.log")"
+fi
+kill_pid "$dflt"
+
+test_finish

@@ -1,0 +1,409 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# test/integration/sandboxing.sh - The sandbox of isolation.c, seen from
+# outside while passt and pasta serve real clients:
+#   - a full session in each mode (DHCP with udhcpc, SLAAC, ICMP, UDP and TCP
+#     traffic, whatever of it works) with the seccomp filter on: the program
+#     must survive it, and the kernel must have logged no seccomp kill;
+#   - /proc/PID/status: no capabilities (pasta: only CAP_SYS_ADMIN,
+#     CAP_NET_ADMIN, CAP_NET_BIND_SERVICE, in its own user namespace),
+#     NoNewPrivs 1, Seccomp 2; /proc/PID/root is empty;
+#   - pasta's command is not sandboxed: it sees the filesystem, has no
+#     filter, no_new_privs is off;
+#   - daemonised, passt is PID 1 of its own PID namespace, its PID file
+#     names it as seen from outside, and SIGTERM ends it;
+#   - pasta daemonised on a namespace path or PID still quits when the
+#     namespace goes away (the watch is set up before the sandbox);
+#   - started as root in the initial user namespace (outside the sandbox:
+#     passt mode, a UNIX socket in a private directory, nothing is sent), it
+#     runs as nobody, or as the --runas user.
+#
+# A seccomp kill shows up as SIGSYS (exit status 159) and in the kernel log
+# as an audit record (type=1326) with the number of the syscall that is
+# missing from the annotations: the after hook prints its name.
+
+. "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/sandbox.sh"
+. "$(dirname "$0")/../lib/passt.sh"
+. "$(dirname "$0")/../lib/clients.sh"
+. "$(dirname "$0")/../lib/l4.sh"
+
+ROOT_CASES="sandboxing_root_nobody sandboxing_root_nobody_sandboxed
+sandboxing_root_runas"
+CASES="sandboxing_passt_session sandboxing_passt_dhcp sandboxing_passt_alive
+sandboxing_passt_status sandboxing_passt_empty_root sandboxing_passt_userns
+sandboxing_passt_not_killed sandboxing_pasta_session sandboxing_pasta_dhcp
+sandboxing_pasta_alive sandboxing_pasta_status sandboxing_pasta_empty_root
+sandboxing_pasta_not_killed sandboxing_pasta_command_unaffected
+sandboxing_daemon_pidfile sandboxing_daemon_pidns sandboxing_daemon_status
+sandboxing_daemon_empty_root
+sandboxing_daemon_dhcp sandboxing_daemon_sigterm
+sandboxing_pasta_quit_path sandboxing_pasta_quit_pid"
+
+HAVE_BB=1; HAVE_SOCAT=1
+need_pkg busybox busybox:udhcpc busybox:ping || HAVE_BB=0
+need_pkg socat socat || HAVE_SOCAT=0
+[ -z "${PASST_TEST_SANDBOX:-}" ] && { build_helpers; l4_build; }
+
+# sanitizer_build() - Whether passt was built by "make asan": no filter,
+# filesystem view kept
+sanitizer_build() {
+	grep -qa __asan_init "$PASST" 2>/dev/null
+}
+
+# status_field() - One field of /proc/PID/status, tabs as spaces
+# $1:	PID
+# $2:	field name
+status_field() {
+	sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status" 2>/dev/null |
+		tr '\t' ' '
+}
+
+# check_sandboxed() - Capabilities, no_new_privs, seccomp, empty root of a
+# running instance
+# $1:	case name prefix (sandboxing_passt ...)
+# $2:	PID
+# $3:	capabilities expected, as in /proc/PID/status (hexadecimal)
+check_sandboxed() {
+	local name="$1" pid="$2" caps="$3" got root
+	if sanitizer_build; then
+		skip_all "sanitizer build: no filter, filesystem kept" \
+			"${name}_status" "${name}_empty_root"
+		return
+	fi
+	got="eff=$(status_field "$pid" CapEff) prm=$(status_field "$pid" CapPrm)"
+	got="$got bnd=$(status_field "$pid" CapBnd) amb=$(status_field "$pid" CapAmb)"
+	got="$got inh=$(status_field "$pid" CapInh)"
+	got="$got nnp=$(status_field "$pid" NoNewPrivs) seccomp=$(status_field "$pid" Seccomp)"
+	check_eq "${name}_status" \
+		"eff=$caps prm=$caps bnd=$caps amb=0000000000000000 inh=0000000000000000 nnp=1 seccomp=2" \
+		"$got"
+	# ls, not a test in this shell: as PID 1 of the sandbox's PID
+	# namespace, the test shell itself gets EACCES on /proc/PID/root
+	root=$(ls -A "/proc/$pid/root/" 2>&1)
+	if [ $? -eq 0 ] && [ -z "$root" ]; then
+		pass "${name}_empty_root"
+	else
+		fail "${name}_empty_root" "/proc/$pid/root: $(echo "$root" |
+			tr '\n' ' ' | cut -c1-200)"
+	fi
+}
+
+# check_not_killed() - A process we started did not die of SIGSYS
+# $1:	case name
+# $2:	PID, still ours to wait for
+# $3:	log file, for the failure reason
+check_not_killed() {
+	local name="$1" pid="$2" log="$3" rc
+	if pid_alive "$pid"; then
+		kill -TERM "$pid" 2>/dev/null
+		wait_for 3 eval '! pid_alive '"$pid"
+	fi
+	wait "$pid" 2>/dev/null
+	rc=$?
+	untrack_pid "$pid"
+	if [ "$rc" -eq 159 ]; then
+		fail "$name" "killed by SIGSYS: a syscall is missing from the annotations (see the kernel log): $(log_tail "$log")"
+	else
+		pass "$name"
+	fi
+}
+
+# --- Outside the sandbox: started as real root, passt switches user
+
+# root_case() - Start passt as root with options, check its Uid and Gid
+# $1:	directory for the socket and log
+# $2:	expected "UID GID"
+# $@:	further passt options
+# Set: ROOT_STATUS (Uid Gid Seccomp NoNewPrivs CapEff of the running passt)
+root_case() {
+	local dir="$1" want="$2" pid
+	shift 2
+	ROOT_STATUS=""
+	rm -f "$dir/s.sock"
+	bg_start "$dir/passt.log" "$PASST" -f -s "$dir/s.sock" -t none \
+		-u none "$@"
+	pid=$BG_PID
+	if wait_for 5 test -S "$dir/s.sock" &&
+	   wait_for 5 eval '[ "$(status_field '"$pid"' Seccomp)" = 2 ] || sanitizer_build'; then
+		ROOT_STATUS="$(status_field "$pid" Uid | awk '{ print $2 }')"
+		ROOT_STATUS="$ROOT_STATUS $(status_field "$pid" Gid | awk '{ print $2 }')"
+		ROOT_STATUS="$ROOT_STATUS $(status_field "$pid" Seccomp)"
+		ROOT_STATUS="$ROOT_STATUS $(status_field "$pid" NoNewPrivs)"
+		ROOT_STATUS="$ROOT_STATUS $(status_field "$pid" CapEff)"
+	else
+		ROOT_STATUS="not running: $(log_tail "$dir/passt.log")"
+	fi
+	kill_pid "$pid"
+	untrack_pid "$pid"
+}
+
+# root_checks() - The cases started as root in the initial user namespace
+root_checks() {
+	local dir nobody
+	if [ "$(id -u)" != 0 ] || ! in_initial_userns; then
+		skip_all "not root in the initial user namespace" $ROOT_CASES
+		return
+	fi
+	if [ ! -x "$PASST" ]; then
+		skip_all "passt not built" $ROOT_CASES
+		return
+	fi
+	nobody="$(id -u nobody 2>/dev/null) $(id -g nobody 2>/dev/null)"
+	dir=$(mktemp -d /tmp/passt-sandboxing.XXXXXX) || {
+		skip_all "mktemp failed" $ROOT_CASES
+		return
+	}
+	on_exit "rm -rf '$dir'"
+
+	root_case "$dir" "$nobody"
+	check_eq sandboxing_root_nobody "$nobody" \
+		"$(echo "$ROOT_STATUS" | cut -d' ' -f1-2)"
+	if sanitizer_build; then
+		skip sandboxing_root_nobody_sandboxed "sanitizer build"
+	else
+		check_eq sandboxing_root_nobody_sandboxed \
+			"2 1 0000000000000000" \
+			"$(echo "$ROOT_STATUS" | cut -d' ' -f3-)"
+	fi
+
+	root_case "$dir" "54321 54321" --runas 54321
+	check_eq sandboxing_root_runas "54321 54321" \
+		"$(echo "$ROOT_STATUS" | cut -d' ' -f1-2)"
+}
+
+if [ -z "${PASST_TEST_SANDBOX:-}" ]; then
+	root_checks
+	DMESG_START=$(dmesg 2>/dev/null | wc -l)
+	dmesg >/dev/null 2>&1 && DMESG_OK=1 || DMESG_OK=0
+
+	# sandbox_after_hook() - Seccomp kills of our binary in the kernel log
+	sandbox_after_hook() {
+		local rc="$1" kills nr name
+		if [ "$DMESG_OK" != 1 ]; then
+			skip sandboxing_no_seccomp_kill "kernel log not readable"
+		else
+			kills=$(dmesg | tail -n +"$((DMESG_START + 1))" |
+				grep 'type=1326' | grep "exe=\"$REPO/passt\"")
+			if [ -z "$kills" ]; then
+				pass sandboxing_no_seccomp_kill
+			else
+				nr=$(echo "$kills" | sed -n 's/.* syscall=\([0-9]*\).*/\1/p' |
+				     sort -u | tr '\n' ' ')
+				for n in $nr; do
+					name="$name $(printf '#include <sys/syscall.h>\n' |
+						${CC:-cc} -dM -E - 2>/dev/null |
+						awk -v n="$n" '$1 == "#define" && $2 ~ /^__NR_/ && $3 == n { sub(/^__NR_/, "", $2); print $2; exit }')"
+				done
+				fail sandboxing_no_seccomp_kill \
+					"seccomp killed passt/pasta on syscall(s) $nr:$name"
+			fi
+		fi
+		[ "$rc" -eq 0 ] && [ "$TEST_FAILED" -eq 0 ]
+	}
+fi
+
+sandbox_enter "$@"
+
+# --- Inside the sandbox
+
+require_binaries --helpers $CASES
+if [ "$HAVE_BB" != 1 ]; then
+	skip_all "busybox udhcpc/ping not available" $CASES
+	exit 0
+fi
+l4_build || note "udptool not built: no UDP traffic in the sessions"
+l4_ping_allow || note "ping sockets not allowed: no ICMP in the sessions"
+
+T=${PASST_TIMEOUT:-30}
+R4=$SANDBOX_OUTSIDE4
+R6=$SANDBOX_OUTSIDE6
+UDP_PORT=7777
+TCP_PORT=7778
+# Capabilities pasta keeps: CAP_NET_BIND_SERVICE, CAP_NET_ADMIN, CAP_SYS_ADMIN
+PASTA_CAPS=0000000000201400
+NO_CAPS=0000000000000000
+
+# Peers in the remote namespace: UDP and TCP echo
+if [ -x "$UDPTOOL" ]; then
+	for a in "$R4" "$R6"; do
+		bg_start "$TESTDIR/udpecho-$a.log" ip netns exec remote \
+			"$UDPTOOL" echo "$a" "$UDP_PORT"
+	done
+fi
+if [ "$HAVE_SOCAT" = 1 ]; then
+	bg_start "$TESTDIR/tcpecho.log" ip netns exec remote \
+		socat TCP6-LISTEN:$TCP_PORT,ipv6only=0,reuseaddr,fork EXEC:cat
+fi
+
+# The guest's side of a session, run by pasta as its command or by the test
+# in the namespace of the relay: $1 interface, $2 result directory
+cat >"$TESTDIR/session.sh" <<EOF
+I=\$1; D=\$2
+exec >"\$D/session.log" 2>&1
+cat /proc/self/status >"\$D/self_status"
+ls -A / | wc -l >"\$D/self_root"
+bash "$CLIENTS" udhcpc "\$I" "\$D/udhcpc"
+ip=\$(sed -n 's/^ip=//p' "\$D/udhcpc")
+mask=\$(sed -n 's/^subnet=//p' "\$D/udhcpc")
+gw=\$(sed -n 's/^router=//p' "\$D/udhcpc")
+if [ -n "\$ip" ]; then
+	ip addr add "\$ip/\$mask" dev "\$I"
+	[ -n "\$gw" ] && ip route add default via "\$gw" dev "\$I"
+fi
+bash "$CLIENTS" slaac "\$I" "\$D/slaac" 10
+t() {
+	local name=\$1; shift
+	if timeout 10 "\$@" >"\$D/\$name.out" 2>&1; then
+		echo "\$name=ok" >>"\$D/traffic"
+	else
+		echo "\$name=failed" >>"\$D/traffic"
+	fi
+}
+t ping4 busybox ping -c 2 -W 2 $R4
+t ping6 busybox ping -6 -c 2 -W 2 $R6
+if [ -x "$UDPTOOL" ]; then
+	t udp4 "$UDPTOOL" send -c 50 -W 1000 $R4 $UDP_PORT
+	t udp6 "$UDPTOOL" send -c 50 -W 1000 $R6 $UDP_PORT
+fi
+if command -v socat >/dev/null; then
+	t tcp4 sh -c 'echo sandboxing | socat -T 5 - TCP4:$R4:$TCP_PORT | grep -q sandboxing'
+	t tcp6 sh -c 'echo sandboxing | socat -T 5 - TCP6:[$R6]:$TCP_PORT | grep -q sandboxing'
+fi
+touch "\$D/done"
+# pasta's command: stay until the test has looked at pasta
+n=300
+while [ ! -e "\$D/release" ] && [ \$n -gt 0 ]; do sleep 0.1; n=\$((n - 1)); done
+exit 0
+EOF
+
+# session_checks() - Results of one session
+# $1:	mode
+# $2:	result directory
+# $3:	PID of the program
+session_checks() {
+	local m="$1" d="$2" pid="$3"
+	check "sandboxing_${m}_session" "the session did not finish: $(
+		log_tail "$d/session.log")" test -e "$d/done"
+	check_lease "sandboxing_${m}_dhcp" "$d/udhcpc" ip=192.0.2.1 \
+		router=192.0.2.2
+	note "$m traffic: $(tr '\n' ' ' <"$d/traffic" 2>/dev/null)slaac=$(
+		lease_get "$d/slaac" addr)"
+	check "sandboxing_${m}_alive" "$m exited during the session" \
+		pid_alive "$pid"
+}
+
+# --- passt: foreground, through the relay
+
+ns_add guest
+SOCK=$TESTDIR/passt.sock
+D=$TESTDIR/passt
+mkdir -p "$D"
+passt_start "$SOCK" -d || note "passt did not start: $(log_tail "$SOCK.log")"
+P=$PASST_PID
+if relay_start guest "$SOCK" tap0 -m 02:00:00:00:0c:01; then
+	timeout 120 ip netns exec guest bash "$TESTDIR/session.sh" tap0 "$D"
+else
+	note "relay did not connect: $(log_tail "$TESTDIR/relay-guest-tap0.log")"
+fi
+session_checks passt "$D" "$P"
+check_sandboxed sandboxing_passt "$P" "$NO_CAPS"
+check sandboxing_passt_userns "passt is in the test's user namespace" \
+	test "$(readlink "/proc/$P/ns/user")" != "$(readlink /proc/self/ns/user)"
+relay_stop
+check_not_killed sandboxing_passt_not_killed "$P" "$SOCK.log"
+PASST_PID=
+
+# --- pasta: a command in a new namespace, left running while we look
+
+D=$TESTDIR/pasta
+mkdir -p "$D"
+bg_start "$D/pasta.log" "$PASTA" -d -- bash "$TESTDIR/session.sh" \
+	"$SANDBOX_IF" "$D"
+P=$BG_PID
+wait_for 120 test -e "$D/done"
+session_checks pasta "$D" "$P"
+check_sandboxed sandboxing_pasta "$P" "$PASTA_CAPS"
+cmd="seccomp=$(sed -n 's/^Seccomp:[[:space:]]*//p' "$D/self_status")"
+cmd="$cmd nnp=$(sed -n 's/^NoNewPrivs:[[:space:]]*//p' "$D/self_status")"
+cmd="$cmd root_entries_nonzero=$([ "$(cat "$D/self_root" 2>/dev/null)" -gt 0 ] 2>/dev/null && echo yes || echo no)"
+check_eq sandboxing_pasta_command_unaffected \
+	"seccomp=0 nnp=0 root_entries_nonzero=yes" "$cmd"
+touch "$D/release"
+wait_for 10 eval '! pid_alive '"$P"
+check_not_killed sandboxing_pasta_not_killed "$P" "$D/pasta.log"
+
+# --- passt daemonised: PID namespace, PID file, SIGTERM
+
+D=$TESTDIR/daemon
+mkdir -p "$D"
+SOCK=$D/passt.sock
+timeout "$T" "$PASST" -s "$SOCK" -P "$D/pid" >"$D/out" 2>&1
+P=""
+if track_pidfile "$D/pid" && pid_alive "$BG_PID"; then
+	P=$BG_PID
+	pass sandboxing_daemon_pidfile
+else
+	fail sandboxing_daemon_pidfile "no running passt in the PID file: $(
+		log_tail "$D/out")"
+fi
+if [ -n "$P" ]; then
+	check_eq sandboxing_daemon_pidns "$P 1" "$(status_field "$P" NSpid)"
+	check_sandboxed sandboxing_daemon "$P" "$NO_CAPS"
+	if relay_start guest "$SOCK" tap1 -m 02:00:00:00:0c:02; then
+		in_ns guest bash "$CLIENTS" udhcpc tap1 "$D/udhcpc"
+		check_lease sandboxing_daemon_dhcp "$D/udhcpc" ip=192.0.2.1
+		relay_stop
+	else
+		fail sandboxing_daemon_dhcp "relay did not connect"
+	fi
+	kill -TERM "$P"
+	if wait_for 2 eval '! pid_alive '"$P"; then
+		pass sandboxing_daemon_sigterm
+	else
+		fail sandboxing_daemon_sigterm "still running 2 s after SIGTERM"
+	fi
+	untrack_pid "$P"
+else
+	skip_all "no daemon" sandboxing_daemon_pidns sandboxing_daemon_status \
+		sandboxing_daemon_empty_root sandboxing_daemon_dhcp \
+		sandboxing_daemon_sigterm
+fi
+
+# --- pasta daemonised on a namespace path, then on a PID: quits with it
+
+ns_add quit
+timeout "$T" "$PASTA" --netns-only --netns /run/netns/quit -P "$TESTDIR/q1.pid" \
+	>"$TESTDIR/q1.out" 2>&1
+if track_pidfile "$TESTDIR/q1.pid" && pid_alive "$BG_PID"; then
+	P=$BG_PID
+	ip netns del quit
+	check sandboxing_pasta_quit_path \
+		"pasta still running after its namespace was deleted" \
+		wait_for 5 eval '! pid_alive '"$P"
+	untrack_pid "$P"
+else
+	fail sandboxing_pasta_quit_path "pasta did not start: $(
+		log_tail "$TESTDIR/q1.out")"
+fi
+
+bg_start "$TESTDIR/owner.log" unshare --net sleep 60
+OWNER=$BG_PID
+wait_for 5 eval '[ "$(readlink /proc/'"$OWNER"'/ns/net)" != "$(readlink /proc/self/ns/net)" ]'
+timeout "$T" "$PASTA" --netns-only -P "$TESTDIR/q2.pid" "$OWNER" \
+	>"$TESTDIR/q2.out" 2>&1
+if track_pidfile "$TESTDIR/q2.pid" && pid_alive "$BG_PID"; then
+	P=$BG_PID
+	kill_pid "$OWNER"
+	untrack_pid "$OWNER"
+	check sandboxing_pasta_quit_pid \
+		"pasta still running after the namespace owner exited" \
+		wait_for 5 eval '! pid_alive '"$P"
+	untrack_pid "$P"
+else
+	fail sandboxing_pasta_quit_pid "pasta did not start: $(
+		log_tail "$TESTDIR/q2.out")"
+fi
+
+test_finish

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * isolation_test.c - The sandbox of isolation.c, applied for real in child
+ * processes: after isolate_initial(), isolate_user(), isolate_prefork() and
+ * isolate_postfork(), exactly as main() calls them, a child may write to a
+ * pipe, but dies of SIGSYS on any allocation that needs memory from the
+ * kernel (brk, mmap), on a syscall that no annotation allows, and on a
+ * syscall of a foreign ABI.  The generated allow-lists are also checked for
+ * the absence of memory-mapping syscalls.
+ *
+ * Started as root in the initial user namespace (make check on CI), the
+ * children also go through the switch to "nobody".  Sanitizer builds install
+ * no filter: the cases that need it are skipped.
+ */
+
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "isolation.h"
+#include "passt.h"
+#include "seccomp.h"
+
+#include "unit.h"
+
+#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
+
+/**
+ * filter_allows() - Tell if a filter compares the syscall number with @nr
+ * @f:		filter
+ * @len:	number of instructions
+ * @nr:		syscall number
+ *
+ * Return: 1 if some instruction after the number is loaded compares with it
+ */
+static int filter_allows(const struct sock_filter *f, size_t len, long nr)
+{
+	size_t i;
+
+	for (i = 4; i < len; i++) {	/* 0..3: architecture check, load */
+		if (f[i].code == (BPF_JMP | BPF_JEQ | BPF_K) &&
+		    f[i].k == (uint32_t)nr)
+			return 1;
+	}
+	return 0;
+}
+
+/**
+ * check_no_mm() - No memory-mapping syscall in either allow-list
+ */
+static void check_no_mm(void)
+{
+	static const long mm[] = {
+		__NR_brk, __NR_mmap, __NR_munmap, __NR_mremap,
+#ifdef __NR_mmap2
+		__NR_mmap2,
+#endif
+	};
+	int found = 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(mm); i++) {
+		found |= filter_allows(seccomp_filter_passt,
+				       ARRAY_LEN(seccomp_filter_passt), mm[i]);
+		found |= filter_allows(seccomp_filter_pasta,
+				       ARRAY_LEN(seccomp_filter_pasta), mm[i]);
+	}
+	CHECK(!found, "isolation_filters_have_no_brk_mmap");
+	CHECK(filter_allows(seccomp_filter_passt,
+			    ARRAY_LEN(seccomp_filter_passt), __NR_write) &&
+	      filter_allows(seccomp_filter_pasta,
+			    ARRAY_LEN(seccomp_filter_pasta), __NR_write),
+	      "isolation_filters_allow_write");
+}
+
+/**
+ * sandbox() - Apply the whole sandbox to this (child) process
+ * @mode:	MODE_PASST or MODE_PASTA
+ */
+static void sandbox(enum passt_mode mode)
+{
+	static struct ctx c;
+
+	c.mode = mode;
+	c.foreground = 1;
+	c.fd_tap = c.fd_tap_listen = c.epollfd = -1;
+	c.pasta_netns_fd = c.pasta_userns_fd = -1;
+
+	isolate_initial();
+	c.runas_uid = geteuid();	/* as conf() does without --runas */
+	c.runas_gid = getegid();
+	isolate_user(&c);
+	if (isolate_prefork(&c))
+		_exit(2);
+	isolate_postfork(&c);
+}
+
+/**
+ * try_large_alloc() - Allocation beyond the mmap threshold
+ */
+static void try_large_alloc(void)
+{
+	volatile char *p = malloc(8 << 20);
+
+	if (p)
+		p[0] = 1;
+}
+
+/**
+ * try_small_allocs() - Many small allocations, as a leak in the loop would
+ */
+static void try_small_allocs(void)
+{
+	int i;
+
+	for (i = 0; i < 1 << 20; i++) {
+		volatile char *p = malloc(4096);
+
+		if (p)
+			p[0] = 1;
+	}
+}
+
+/**
+ * try_brk() - Grow the heap directly
+ */
+static void try_brk(void)
+{
+	syscall(SYS_brk, (char *)sbrk(0) + (1 << 20));
+}
+
+/**
+ * try_unlisted() - A syscall that no annotation lists
+ */
+static void try_unlisted(void)
+{
+	syscall(SYS_getppid);
+}
+
+/**
+ * try_foreign_abi() - write() through the x32 ABI of x86_64
+ */
+static void try_foreign_abi(void)
+{
+#ifdef SECCOMP_FOREIGN_NR
+	syscall(SECCOMP_FOREIGN_NR | __NR_write, STDOUT_FILENO, "", 0);
+#else
+	syscall(SYS_getppid);	/* no foreign ABI here: same expectation */
+#endif
+}
+
+/**
+ * try_nothing() - Only the allowed write() that every case does
+ */
+static void try_nothing(void)
+{
+}
+
+/**
+ * run_case() - Sandbox a child, let it report, then try something
+ * @name:	case name
+ * @mode:	MODE_PASST or MODE_PASTA
+ * @fn:		what the child tries once sandboxed
+ * @expect_sig:	signal expected to end the child, 0 for a normal exit 0
+ */
+static void run_case(const char *name, enum passt_mode mode, void (*fn)(void),
+		     int expect_sig)
+{
+	int p[2], status;
+	char buf[16] = { 0 };
+	pid_t pid;
+
+	fflush(stdout);
+	if (pipe(p) || (pid = fork()) < 0) {
+		CHECK(0, name);
+		return;
+	}
+	if (!pid) {
+		close(p[0]);
+		sandbox(mode);
+		if (write(p[1], "sandboxed", 9) != 9)
+			_exit(3);
+		fn();
+		_exit(0);
+	}
+
+	close(p[1]);
+	if (read(p[0], buf, sizeof(buf) - 1) < 0)
+		buf[0] = 0;
+	close(p[0]);
+	waitpid(pid, &status, 0);
+
+	if (strcmp(buf, "sandboxed")) {
+		printf("SKIP %s: the sandbox could not be set up (status %#x)\n",
+		       name, status);
+		return;
+	}
+	if (expect_sig)
+		CHECK(WIFSIGNALED(status) && WTERMSIG(status) == expect_sig,
+		      name);
+	else
+		CHECK(WIFEXITED(status) && !WEXITSTATUS(status), name);
+}
+
+int main(void)
+{
+	check_no_mm();
+
+#ifdef PASST_SANITIZE
+	printf("SKIP isolation_seccomp: sanitizer build, no filter\n");
+#else
+	run_case("isolation_passt_allowed_write", MODE_PASST, try_nothing, 0);
+	run_case("isolation_pasta_allowed_write", MODE_PASTA, try_nothing, 0);
+	run_case("isolation_passt_large_malloc_killed", MODE_PASST,
+		 try_large_alloc, SIGSYS);
+	run_case("isolation_passt_small_mallocs_killed", MODE_PASST,
+		 try_small_allocs, SIGSYS);
+	run_case("isolation_pasta_small_mallocs_killed", MODE_PASTA,
+		 try_small_allocs, SIGSYS);
+	run_case("isolation_passt_brk_killed", MODE_PASST, try_brk, SIGSYS);
+	run_case("isolation_passt_unlisted_killed", MODE_PASST, try_unlisted,
+		 SIGSYS);
+	run_case("isolation_pasta_unlisted_killed", MODE_PASTA, try_unlisted,
+		 SIGSYS);
+	run_case("isolation_passt_foreign_abi_killed", MODE_PASST,
+		 try_foreign_abi, SIGSYS);
+#endif
+
+	return UNIT_RESULT();
+}

@@ -137,7 +137,7 @@ musl:
 	rm -rf .musl && mkdir -p .musl/include
 	ln -s /usr/include/linux /usr/include/asm-generic .musl/include/
 	ln -s /usr/include/$(MUSL_MULTIARCH)/asm .musl/include/asm
-	$(MAKE) CC="$(MUSL_CC) -idirafter $(CURDIR)/.musl/include" \
+	$(MAKE) CC="$(MUSL_CC) -idirafter $(CURDIR)/.musl/include -D__UAPI_DEF_ETHHDR=0" \
 		all unit-tests
 	TESTS=test/unit/ ./test/run.sh
 

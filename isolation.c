@@ -60,6 +60,13 @@
 
 /* No annotation: nothing here runs once the filter is installed */
 
+/* make asan: sanitizer runtimes need mmap and files, see above */
+#ifdef PASST_SANITIZE
+#define ISOLATE_SANITIZE	1
+#else
+#define ISOLATE_SANITIZE	0
+#endif
+
 #define ISOLATE_ROOT_DIR	"/tmp"	/* where the empty tmpfs is mounted */
 #define ISOLATE_CAP_MAX		63	/* capability numbers fit in 64 bits */
 
@@ -420,7 +427,6 @@ static void isolate_drop_caps(uint64_t keep)
 		die("Can't drop capabilities: %s", strerror(errno));
 }
 
-#ifndef PASST_SANITIZE
 /**
  * isolate_seccomp() - Install the allow-list of the mode, kill on the rest
  * @c:		execution context
@@ -440,7 +446,6 @@ static void isolate_seccomp(const struct ctx *c)
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
 		die("Can't install the seccomp filter: %s", strerror(errno));
 }
-#endif
 
 /**
  * isolate_postfork() - Empty the filesystem view, drop capabilities,
@@ -457,12 +462,13 @@ void isolate_postfork(const struct ctx *c)
 		       1ULL << CAP_NET_BIND_SERVICE;
 	}
 
-#ifdef PASST_SANITIZE
-	debug("Sanitizer build: filesystem view kept, no seccomp filter");
-	isolate_drop_caps(keep);
-#else
+	if (ISOLATE_SANITIZE) {
+		debug("Sanitizer build: filesystem view kept, no seccomp filter");
+		isolate_drop_caps(keep);
+		return;
+	}
+
 	isolate_fs();
 	isolate_drop_caps(keep);
 	isolate_seccomp(c);
-#endif
 }

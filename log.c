@@ -26,7 +26,7 @@
 #include "util.h"
 
 
-/* #syscalls write writev sendto clock_gettime */
+/* #syscalls write writev sendto clock_gettime getpid */
 
 #define LOG_BUF_SIZE	1024
 

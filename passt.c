@@ -34,9 +34,7 @@
 #include "udp.h"
 #include "util.h"
 
-/* #syscalls epoll_create1 epoll_wait epoll_pwait clock_gettime exit_group
- * #syscalls fork setsid dup2 rt_sigaction rt_sigreturn
- */
+/* #syscalls epoll_wait epoll_pwait clock_gettime exit_group rt_sigreturn */
 
 #define EPOLL_EVENTS		8
 #define TIMER_INTERVAL_MS	1000

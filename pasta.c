@@ -46,9 +46,8 @@
 #include "passt.h"
 #include "util.h"
 
-/* #syscalls:pasta clone fork setns unshare wait4 pidfd_open inotify_init1
- * #syscalls:pasta inotify_add_watch ioctl
- */
+/* Only the handlers below run under the seccomp filter, see seccomp.sh */
+/* #syscalls:pasta read wait4 exit_group rt_sigreturn */
 
 #define PASTA_LO_IFI	1	/* loopback is always ifindex 1 */
 

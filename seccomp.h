@@ -76,14 +76,6 @@ static struct sock_filter seccomp_filter_passt[] = {
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_connect, 0, 1),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 #endif
-#ifdef __NR_dup2
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_dup2, 0, 1),
-	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-#endif
-#ifdef __NR_epoll_create1
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_epoll_create1, 0, 1),
-	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-#endif
 #ifdef __NR_epoll_ctl
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_epoll_ctl, 0, 1),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
@@ -104,8 +96,8 @@ static struct sock_filter seccomp_filter_passt[] = {
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_fcntl, 0, 1),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 #endif
-#ifdef __NR_fork
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_fork, 0, 1),
+#ifdef __NR_getpid
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getpid, 0, 1),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 #endif
 #ifdef __NR_getrandom
@@ -164,10 +156,6 @@ static struct sock_filter seccomp_filter_passt[] = {
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_recvmsg, 0, 1),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 #endif
-#ifdef __NR_rt_sigaction
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_rt_sigaction, 0, 1),
-	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-#endif
 #ifdef __NR_rt_sigreturn
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_rt_sigreturn, 0, 1),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
@@ -186,10 +174,6 @@ static struct sock_filter seccomp_filter_passt[] = {
 #endif
 #ifdef __NR_setrlimit
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_setrlimit, 0, 1),
-	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-#endif
-#ifdef __NR_setsid
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_setsid, 0, 1),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 #endif
 #ifdef __NR_setsockopt
@@ -266,14 +250,6 @@ static struct sock_filter seccomp_filter_pasta[] = {
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_connect, 0, 1),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 #endif
-#ifdef __NR_dup2
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_dup2, 0, 1),
-	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-#endif
-#ifdef __NR_epoll_create1
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_epoll_create1, 0, 1),
-	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-#endif
 #ifdef __NR_epoll_ctl
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_epoll_ctl, 0, 1),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
@@ -294,8 +270,8 @@ static struct sock_filter seccomp_filter_pasta[] = {
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_fcntl, 0, 1),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 #endif
-#ifdef __NR_fork
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_fork, 0, 1),
+#ifdef __NR_getpid
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getpid, 0, 1),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 #endif
 #ifdef __NR_getrandom
@@ -314,14 +290,6 @@ static struct sock_filter seccomp_filter_pasta[] = {
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getsockopt, 0, 1),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 #endif
-#ifdef __NR_inotify_add_watch
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_inotify_add_watch, 0, 1),
-	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-#endif
-#ifdef __NR_inotify_init1
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_inotify_init1, 0, 1),
-	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-#endif
 #ifdef __NR_ioctl
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 1),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
@@ -332,10 +300,6 @@ static struct sock_filter seccomp_filter_pasta[] = {
 #endif
 #ifdef __NR_openat
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_openat, 0, 1),
-	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-#endif
-#ifdef __NR_pidfd_open
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_pidfd_open, 0, 1),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 #endif
 #ifdef __NR_prlimit64
@@ -356,10 +320,6 @@ static struct sock_filter seccomp_filter_pasta[] = {
 #endif
 #ifdef __NR_recvmsg
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_recvmsg, 0, 1),
-	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-#endif
-#ifdef __NR_rt_sigaction
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_rt_sigaction, 0, 1),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 #endif
 #ifdef __NR_rt_sigreturn
@@ -386,10 +346,6 @@ static struct sock_filter seccomp_filter_pasta[] = {
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_setrlimit, 0, 1),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 #endif
-#ifdef __NR_setsid
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_setsid, 0, 1),
-	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-#endif
 #ifdef __NR_setsockopt
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_setsockopt, 0, 1),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
@@ -408,10 +364,6 @@ static struct sock_filter seccomp_filter_pasta[] = {
 #endif
 #ifdef __NR_timerfd_settime
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_timerfd_settime, 0, 1),
-	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-#endif
-#ifdef __NR_unshare
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_unshare, 0, 1),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 #endif
 #ifdef __NR_wait4

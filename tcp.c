@@ -84,8 +84,10 @@
 #define TCP_IDLE_TIMEOUT_MS	(7200 * 1000)
 #define TCP_DUP_ACKS		3
 #define TCP_DISCARD_MAX		(4 * 1024 * 1024) /* without SO_PEEK_OFF */
+#define TCP_WND_POLL_MS		10	/* recheck a low window this often */
 
 /* Connection events: what has been seen on either side */
+#undef TCP_ESTABLISHED	/* a macro in musl's <netinet/tcp.h> */
 #define TCP_TAP_SYN_RCVD	(1U << 0)	/* guest SYN, connecting out */
 #define TCP_SOCK_ACCEPTED	(1U << 1)	/* accepted, SYN to guest sent */
 #define TCP_ESTABLISHED		(1U << 2)	/* handshake complete both sides */
@@ -128,6 +130,8 @@
  * @seq_from_tap:	next sequence number expected from the guest
  * @wnd_from_tap:	guest's window, scaled
  * @wnd_to_tap:		last window we announced, scaled
+ * @ts_ack:		when the guest last acknowledged new data (ms)
+ * @ts_active:		when anything last happened on the connection (ms)
  */
 struct tcp_conn {
 	int sock;
@@ -150,6 +154,8 @@ struct tcp_conn {
 	uint32_t seq_from_tap;
 	uint32_t wnd_from_tap;
 	uint32_t wnd_to_tap;
+	uint32_t ts_ack;
+	uint32_t ts_active;
 };
 
 /**
@@ -209,6 +215,20 @@ static size_t tcp_out_count;
 static size_t tcp_data_used;
 static size_t tcp_ctrl_used;
 static char tcp_discard[TCP_DISCARD_MAX];
+
+/**
+ * tcp_now_ms() - Coarse monotonic clock for connection timestamps
+ *
+ * Return: milliseconds, wrapping every 49 days (compare with differences)
+ */
+static uint32_t tcp_now_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	return (uint32_t)((uint64_t)now.tv_sec * 1000 +
+			  (uint64_t)now.tv_nsec / 1000000);
+}
 
 /**
  * tcp_seq_lt() - Sequence number comparison, modulo 2^32 (RFC 9293, 3.4)
@@ -347,6 +367,7 @@ static struct tcp_conn *tcp_conn_alloc(void)
 	conn = &tcp_conns[tcp_free[--tcp_free_count]];
 	memset(conn, 0, sizeof(*conn));
 	conn->sock = conn->timer = -1;
+	conn->ts_ack = conn->ts_active = tcp_now_ms();
 	return conn;
 }
 
@@ -450,18 +471,40 @@ static void tcp_timer_arm(const struct ctx *c, struct tcp_conn *conn, long ms)
 }
 
 /**
- * tcp_timer_update() - Pick the timeout that matches the connection's state
+ * tcp_rto_ms() - Current retransmission timeout, with exponential back-off
+ * @conn:	connection
+ *
+ * Return: timeout in milliseconds
+ */
+static long tcp_rto_ms(const struct tcp_conn *conn)
+{
+	return (long)TCP_RTO_MS << MIN(conn->retrans, 6);
+}
+
+/**
+ * tcp_timer_update() - Arm the timer for the earliest thing to check
  * @c:		execution context
  * @conn:	connection
+ *
+ * One timer per connection serves the handshake timeout, retransmission
+ * (data or FIN sent and not acknowledged), the poll of a low window (see
+ * tcp_wnd_to_tap()) and the idle timeout.
  */
 static void tcp_timer_update(const struct ctx *c, struct tcp_conn *conn)
 {
+	uint32_t now = tcp_now_ms();
+	long ms;
+
 	if (!(conn->events & TCP_ESTABLISHED))
-		tcp_timer_arm(c, conn, TCP_SYN_TIMEOUT_MS);
+		ms = TCP_SYN_TIMEOUT_MS;
 	else if (conn->seq_to_tap != conn->seq_ack_from_tap)
-		tcp_timer_arm(c, conn, (long)TCP_RTO_MS << MIN(conn->retrans, 6));
+		ms = tcp_rto_ms(conn) - (long)(now - conn->ts_ack);
 	else
-		tcp_timer_arm(c, conn, TCP_IDLE_TIMEOUT_MS);
+		ms = TCP_IDLE_TIMEOUT_MS - (long)(now - conn->ts_active);
+
+	if (conn->flags & TCP_WND_LOW)
+		ms = MIN(ms, TCP_WND_POLL_MS);
+	tcp_timer_arm(c, conn, MAX(ms, 1));
 }
 
 /**
@@ -553,49 +596,61 @@ static void tcp_frame_queue(const struct ctx *c, const struct tcp_conn *conn,
 /**
  * tcp_sock_wnd() - Window the socket can absorb from the guest
  * @conn:	connection
+ * @cap:	if not NULL, set to the window of an empty send buffer
  *
  * Return: bytes the guest may send without overrunning the send buffer
  */
-static uint32_t tcp_sock_wnd(const struct tcp_conn *conn)
+static uint32_t tcp_sock_wnd(const struct tcp_conn *conn, uint32_t *cap)
 {
 	socklen_t sl = sizeof(int);
 	int sndbuf = 0, outq = 0;
 	long room, full;
 
+	if (cap)
+		*cap = 0;
 	if (conn->events & TCP_TAP_FIN_RCVD)
 		return 0;
 	if (getsockopt(conn->sock, SOL_SOCKET, SO_SNDBUF, &sndbuf, &sl) ||
 	    ioctl(conn->sock, SIOCOUTQ, &outq))
 		return 0;
 
-	/* The kernel calls a socket writable while its queue (payload and
-	 * overhead) is below 2/3 of SO_SNDBUF.  Announcing at most that, less
-	 * the payload queued, means a zero window implies a socket that is
-	 * not writable, so EPOLLOUT will tell us when it drains.
+	/* SO_SNDBUF counts skb overhead too, small for the large skbs TCP
+	 * builds from our writes: 7/8 of it is payload.  Filling the buffer
+	 * beyond the 2/3 the kernel calls writable is what makes it grow.
 	 */
-	full = (long)MIN((unsigned long)sndbuf / 3 * 2,
+	full = (long)MIN((unsigned long)sndbuf / 8 * 7,
 			 (unsigned long)TCP_WND_MAX);
+	if (cap)
+		*cap = (uint32_t)full;
 	room = full - outq;
 	return room > 0 ? (uint32_t)room : 0;
 }
 
 /**
- * tcp_wnd_to_tap() - Window to announce, and watch the socket if it's shut
+ * tcp_wnd_to_tap() - Window to announce, and watch the socket if it's low
  * @c:		execution context
  * @conn:	connection
  *
- * A zero window stops the guest's sending side: unless we tell it when the
- * socket drains, it waits for its persist timer.  So while the window is
- * zero, EPOLLOUT is watched, and tcp_sock_drained() sends a window update.
+ * A window below the guest's MSS stops its sending side: unless we tell
+ * it when the socket drains, it waits for its persist timer (200 ms or
+ * more).  The kernel wakes EPOLLOUT only if it found the socket unwritable,
+ * which a window well below the buffer size doesn't mean: so while the
+ * window is below half of an empty buffer's, both EPOLLOUT and a short
+ * timer lead to tcp_sock_drained(), which sends a window update once the
+ * window has grown.
  */
 static void tcp_wnd_to_tap(const struct ctx *c, struct tcp_conn *conn)
 {
+	uint32_t cap;
+
 	/* Announce whole units of the window scale, or the guest sees zero */
-	conn->wnd_to_tap = tcp_sock_wnd(conn) >> conn->ws_to_tap <<
+	conn->wnd_to_tap = tcp_sock_wnd(conn, &cap) >> conn->ws_to_tap <<
 			   conn->ws_to_tap;
-	if (!conn->wnd_to_tap && !(conn->events & TCP_TAP_FIN_RCVD)) {
+	if (conn->wnd_to_tap < cap / 2 && !(conn->events & TCP_TAP_FIN_RCVD) &&
+	    !(conn->flags & TCP_WND_LOW)) {
 		conn->flags |= TCP_WND_LOW;
 		tcp_want_out(c, conn, true);
+		tcp_timer_update(c, conn);
 	}
 }
 
@@ -954,6 +1009,8 @@ static void tcp_data_from_sock(struct ctx *c, struct tcp_conn *conn)
 						TCP_TAP_FIN_SENT;
 				conn->seq_to_tap++;
 				tcp_send_ctrl(c, conn, TH_FIN | TH_ACK);
+				if (!inflight)
+					conn->ts_ack = tcp_now_ms();
 				tcp_timer_update(c, conn);
 			} else if (n == 0) {
 				/* Without peek offset, EOF shows as no new
@@ -965,6 +1022,7 @@ static void tcp_data_from_sock(struct ctx *c, struct tcp_conn *conn)
 					conn->seq_to_tap++;
 					tcp_send_ctrl(c, conn,
 						      TH_FIN | TH_ACK);
+					conn->ts_ack = tcp_now_ms();
 					tcp_timer_update(c, conn);
 				}
 			}
@@ -985,8 +1043,10 @@ static void tcp_data_from_sock(struct ctx *c, struct tcp_conn *conn)
 			n -= (ssize_t)len;
 		}
 		conn->flags &= (uint8_t)~TCP_ACK_DUE;
-		if (!inflight)
+		if (!inflight) {
+			conn->ts_ack = tcp_now_ms();
 			tcp_timer_update(c, conn);
+		}
 	}
 }
 
@@ -1056,6 +1116,7 @@ static void tcp_ack_from_tap(struct ctx *c, struct tcp_conn *conn,
 		conn->seq_ack_from_tap = ack;
 		conn->retrans = 0;
 		conn->dup_acks = 0;
+		conn->ts_ack = tcp_now_ms();
 		tcp_timer_update(c, conn);
 	} else if (ack == conn->seq_ack_from_tap && dup_ok &&
 		   wnd == conn->wnd_from_tap &&
@@ -1184,6 +1245,7 @@ static void tcp_data_from_tap(struct ctx *c, struct tcp_conn *conn,
 	size_t i, n = 0;
 	bool old_data = false;
 
+	conn->ts_active = tcp_now_ms();
 	for (i = start; i < p->count && n < ARRAY_SIZE(segs); i++) {
 		struct tcp_seg *s = &segs[n];
 
@@ -1351,24 +1413,38 @@ static void tcp_connect_finish(struct ctx *c, struct tcp_conn *conn)
 }
 
 /**
- * tcp_sock_drained() - The socket's send buffer has room again
+ * tcp_sock_drained() - The socket's send buffer may have room again
  * @c:		execution context
  * @conn:	connection, established
  *
  * After a short write, the guest must resend what the socket refused: a
  * window update followed by duplicate ACKs triggers its fast retransmit
- * right away.  After a zero window, a window update is enough.
+ * right away.  After a low window, a window update is enough, once the
+ * window grew by a quarter of the buffer (at most 64 KiB) or reached half
+ * of it; otherwise keep waiting (the event is edge-triggered, the timer is
+ * re-armed by its handler: no busy loop).
  */
 static void tcp_sock_drained(struct ctx *c, struct tcp_conn *conn)
 {
-	int i, acks = (conn->flags & TCP_STALLED) ? TCP_DUP_ACKS + 1 : 1;
+	uint32_t cap, wnd;
+	int i;
 
-	if (!(conn->flags & (TCP_STALLED | TCP_WND_LOW)))
+	if (conn->flags & TCP_STALLED) {
+		conn->flags &= (uint8_t)~(TCP_STALLED | TCP_WND_LOW);
+		tcp_want_out(c, conn, false);
+		for (i = 0; i <= TCP_DUP_ACKS; i++)
+			tcp_send_ctrl(c, conn, TH_ACK);
 		return;
-	conn->flags &= (uint8_t)~(TCP_STALLED | TCP_WND_LOW);
+	}
+	if (!(conn->flags & TCP_WND_LOW))
+		return;
+
+	wnd = tcp_sock_wnd(conn, &cap);
+	if (wnd < cap / 2 && wnd < conn->wnd_to_tap + MIN(cap / 4, 65536U))
+		return;
+	conn->flags &= (uint8_t)~TCP_WND_LOW;
 	tcp_want_out(c, conn, false);
-	for (i = 0; i < acks; i++)
-		tcp_send_ctrl(c, conn, TH_ACK);
+	tcp_send_ctrl(c, conn, TH_ACK);
 }
 
 /**
@@ -1407,6 +1483,7 @@ void tcp_sock_handler(struct ctx *c, union epoll_ref ref, uint32_t events,
 		return;
 	}
 
+	conn->ts_active = tcp_now_ms();
 	if (events & EPOLLOUT)
 		tcp_sock_drained(c, conn);
 
@@ -1417,13 +1494,14 @@ void tcp_sock_handler(struct ctx *c, union epoll_ref ref, uint32_t events,
 }
 
 /**
- * tcp_timer_handler() - A connection's timer expired
+ * tcp_timer_handler() - A connection's timer expired: check what is due
  * @c:		execution context
  * @ref:	epoll reference: connection index in data
  */
 void tcp_timer_handler(struct ctx *c, union epoll_ref ref)
 {
 	struct tcp_conn *conn;
+	uint32_t now;
 	uint64_t exp;
 
 	if (ref.data >= TCP_CONN_MAX)
@@ -1440,20 +1518,28 @@ void tcp_timer_handler(struct ctx *c, union epoll_ref ref)
 		return;
 	}
 
+	if (conn->flags & TCP_WND_LOW)
+		tcp_sock_drained(c, conn);
+
+	now = tcp_now_ms();
 	if (conn->seq_to_tap != conn->seq_ack_from_tap) {
-		if (++conn->retrans > TCP_RETRANS_MAX) {
-			debug("TCP: too many retransmissions, resetting");
-			tcp_rst(c, conn);
-			return;
+		if ((long)(now - conn->ts_ack) >= tcp_rto_ms(conn)) {
+			if (++conn->retrans > TCP_RETRANS_MAX) {
+				debug("TCP: too many retransmissions, reset");
+				tcp_rst(c, conn);
+				return;
+			}
+			conn->ts_ack = now;
+			tcp_rewind(c, conn);
+			if (conn->sock < 0)
+				return;
 		}
-		tcp_rewind(c, conn);
-		if (conn->sock >= 0)
-			tcp_timer_update(c, conn);
+	} else if ((long)(now - conn->ts_active) >= TCP_IDLE_TIMEOUT_MS) {
+		debug("TCP: idle connection closed");
+		tcp_rst(c, conn);
 		return;
 	}
-
-	debug("TCP: idle connection closed");
-	tcp_rst(c, conn);
+	tcp_timer_update(c, conn);
 }
 
 /**

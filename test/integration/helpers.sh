@@ -51,13 +51,16 @@ srv_start() {
 		"UNIX-LISTEN:$front" "UNIX-LISTEN:$back"
 	SOCAT_PID=$BG_PID
 	wait_for 5 test -S "$front" || return 1
-	relay_start srv "$back" tap0 -m 02:00:00:00:0b:02 -t 20 &
-	SRV_WAITER=$!
+	rm -f "$TESTDIR/srv.ready"
+	# Not relay_start: this one connects only once the front is taken
+	bg_start "$TESTDIR/relay-srv.log" ip netns exec srv "$RELAY" \
+		-r "$TESTDIR/srv.ready" -m 02:00:00:00:0b:02 -t 20 "$back" tap0
+	SRV_RELAY_PID=$BG_PID
 }
 
 # srv_configure() - Addresses and DHCP server on the srv end, once it exists
 srv_configure() {
-	wait "$SRV_WAITER" || return 1
+	wait_for 20 test -e "$TESTDIR/srv.ready" || return 1
 	in_ns srv ip addr add 192.0.2.2/24 dev tap0 || return 1
 	in_ns srv ip -6 addr add fe80::2/64 dev tap0 nodad || return 1
 	cat >"$TESTDIR/udhcpd.conf" <<EOF

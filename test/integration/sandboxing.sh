@@ -39,7 +39,8 @@ sandboxing_pasta_not_killed sandboxing_pasta_command_unaffected
 sandboxing_daemon_pidfile sandboxing_daemon_pidns sandboxing_daemon_status
 sandboxing_daemon_empty_root
 sandboxing_daemon_dhcp sandboxing_daemon_sigterm
-sandboxing_pasta_quit_path sandboxing_pasta_quit_pid"
+sandboxing_pasta_quit_path sandboxing_pasta_quit_pid sandboxing_syslog_runtime
+sandboxing_syslog_alive sandboxing_syslog_not_killed"
 
 HAVE_BB=1; HAVE_SOCAT=1
 need_pkg busybox busybox:udhcpc busybox:ping || HAVE_BB=0
@@ -314,6 +315,50 @@ check sandboxing_passt_userns "passt is in the test's user namespace" \
 relay_stop
 check_not_killed sandboxing_passt_not_killed "$P" "$SOCK.log"
 PASST_PID=
+
+# --- passt logging to syslog: messages at run time go to /dev/log too
+
+# A private /dev, in a mount namespace of its own, with the device nodes
+# passt needs bound from the real one and a /dev/log socket read by socat
+cat >"$TESTDIR/devlog.sh" <<'EOF'
+set -e
+mkdir -p /run/realdev
+mount --rbind /dev /run/realdev
+mount -t tmpfs -o mode=0755 tmpfs /dev
+for n in null zero random urandom; do
+	: >"/dev/$n"
+	mount --bind "/run/realdev/$n" "/dev/$n"
+done
+umount -l /run/realdev
+socat -u UNIX-RECV:/dev/log "OPEN:$1/syslog,creat,append" &
+echo $! >"$1/socat.pid"
+for i in $(seq 50); do [ -S /dev/log ] && break; sleep 0.1; done
+shift
+exec "$@"
+EOF
+D=$TESTDIR/syslog
+mkdir -p "$D"
+SOCK=$D/passt.sock
+if [ "$HAVE_SOCAT" = 1 ]; then
+	bg_start "$D/passt.log" unshare --mount --propagation private \
+		bash "$TESTDIR/devlog.sh" "$D" "$PASST" -f -s "$SOCK"
+	P=$BG_PID
+	wait_for 5 test -s "$D/socat.pid" && track_pid "$(cat "$D/socat.pid")"
+	if wait_for 5 test -S "$SOCK" &&
+	   relay_start guest "$SOCK" tap2 -m 02:00:00:00:0c:03; then
+		relay_stop
+		wait_for 3 grep -q "Client connection closed" "$D/syslog"
+	fi
+	check sandboxing_syslog_runtime \
+		"no run-time message in syslog: $(tail -c 300 "$D/syslog" 2>/dev/null)" \
+		grep -q 'passt\[[0-9]*\]: Client connection closed' "$D/syslog"
+	check sandboxing_syslog_alive "passt exited after logging to syslog" \
+		pid_alive "$P"
+	check_not_killed sandboxing_syslog_not_killed "$P" "$D/passt.log"
+else
+	skip_all "socat not available" sandboxing_syslog_runtime \
+		sandboxing_syslog_alive sandboxing_syslog_not_killed
+fi
 
 # --- pasta: a command in a new namespace, left running while we look
 

@@ -20,8 +20,8 @@
 #     default via fe80::2
 #
 # /etc/resolv.conf: nameserver 198.51.100.53, nameserver 2001:db8:1::53,
-# search example.org.  /run and (unless the repository lives there) /tmp are
-# private tmpfs mounts, /sys shows the sandbox's interfaces.  The test script
+# search example.org.  /run and /tmp are private tmpfs mounts (a repository
+# under /tmp is bound back in place), /sys shows the sandbox's interfaces.  The test script
 # is PID 1 of the PID namespace, so every process left inside dies with it.
 # Run as root of the machine, the sandbox's user namespace maps IDs 0-65535
 # to themselves (so tools that switch user, like tcpdump, work); otherwise
@@ -81,6 +81,10 @@ sandbox_enter() {
 		skip "$TEST_NAME" "unshare(1) not available"
 		exit 0
 	}
+	need_pkg iproute2 ip || {
+		skip "$TEST_NAME" "ip(8) not available"
+		exit 0
+	}
 	local limit="${PASST_TEST_TIMEOUT:-500}" rc child map_opt
 	PASST_TEST_OUTER_NETNS="$(readlink /proc/self/ns/net)"
 	# As root of the machine, map 65536 IDs (programs that switch to
@@ -93,7 +97,8 @@ sandbox_enter() {
 		map_opt="--map-root-user"
 	fi
 	export PASST_TEST_OUTER_NETNS PASST_TEST_SANDBOX
-	exec 3<&0	# keep standard input: background jobs get /dev/null
+	# Keep standard input (background jobs get /dev/null), if we have one
+	{ exec 3<&0; } 2>/dev/null || exec 3</dev/null
 	timeout -k 5 "$limit" unshare --user $map_opt --net --mount \
 		--pid --fork --kill-child --mount-proc \
 		bash "$TEST_SCRIPT" "$@" 0<&3 3<&- &
@@ -157,6 +162,23 @@ sandbox_private_resolv() {
 	[ "$(cat /etc/resolv.conf)" = "$(sandbox_resolv_text)" ]
 }
 
+# sandbox_private_tmp() - Mount a private tmpfs on /tmp; if the repository
+# lives under /tmp, bind it back to the same path on top
+sandbox_private_tmp() {
+	case "$REPO" in
+	/tmp/*)
+		mkdir -p /run/passt-repo &&
+		mount --bind "$REPO" /run/passt-repo || return 1
+		mount -t tmpfs -o mode=1777 tmpfs /tmp || return 1
+		mkdir -p "$REPO" &&
+		mount --bind /run/passt-repo "$REPO" || return 1
+		;;
+	*)
+		mount -t tmpfs -o mode=1777 tmpfs /tmp || return 1
+		;;
+	esac
+}
+
 # sandbox_setup() - Build mounts and network inside fresh namespaces
 sandbox_setup() {
 	local resolv links
@@ -172,10 +194,7 @@ sandbox_setup() {
 	resolv=$(readlink -f /etc/resolv.conf)
 	[ -n "$resolv" ] || resolv=/etc/resolv.conf
 	mount -t tmpfs -o mode=0755 tmpfs /run || return 1
-	case "$REPO" in
-	/tmp|/tmp/*) ;;
-	*) mount -t tmpfs -o mode=1777 tmpfs /tmp || return 1 ;;
-	esac
+	sandbox_private_tmp || return 1
 	mount -t sysfs sysfs /sys 2>/dev/null ||
 		echo "# warning: cannot mount sysfs, /sys shows outer interfaces" >&2
 	mkdir -p "$TESTDIR" || return 1

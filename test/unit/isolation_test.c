@@ -214,7 +214,8 @@ int main(void)
 
 #ifdef PASST_SANITIZE
 	printf("SKIP isolation_seccomp: sanitizer build, no filter\n");
-#else
+	return UNIT_RESULT();
+#endif
 	run_case("isolation_passt_allowed_write", MODE_PASST, try_nothing, 0);
 	run_case("isolation_pasta_allowed_write", MODE_PASTA, try_nothing, 0);
 	run_case("isolation_passt_large_malloc_killed", MODE_PASST,
@@ -230,7 +231,6 @@ int main(void)
 		 SIGSYS);
 	run_case("isolation_passt_foreign_abi_killed", MODE_PASST,
 		 try_foreign_abi, SIGSYS);
-#endif
 
 	return UNIT_RESULT();
 }

@@ -86,7 +86,7 @@ check: all unit-tests helpers
 clean:
 	rm -f passt pasta qrap *.o libpasst.a $(UNIT_BINS) $(HELPER_BINS) \
 		seccomp.h .build-flags $(FUZZ_BIN)
-	rm -rf .musl
+	rm -rf .musl $(SANITIZE_LOGS)
 
 # Helpers that compile product files in
 test/helpers/nltest: netlink.c
@@ -104,8 +104,23 @@ SANITIZE_CFLAGS := -O1 -g -fno-omit-frame-pointer \
 asan-build:
 	$(MAKE) OPT_CFLAGS="$(SANITIZE_CFLAGS)" all unit-tests helpers
 
+# Reports go to files, whatever the process did with its standard error
+# (daemons close it); any report fails the target
+SANITIZE_LOGS := $(CURDIR)/.sanitizer-logs
+SANITIZE_ENV := \
+	ASAN_OPTIONS=log_path=$(SANITIZE_LOGS)/asan:detect_leaks=1 \
+	UBSAN_OPTIONS=log_path=$(SANITIZE_LOGS)/ubsan:print_stacktrace=1
+
 asan: asan-build
-	$(MAKE) OPT_CFLAGS="$(SANITIZE_CFLAGS)" check
+	rm -rf $(SANITIZE_LOGS) && mkdir -p $(SANITIZE_LOGS) && \
+		chmod 1777 $(SANITIZE_LOGS)
+	$(SANITIZE_ENV) $(MAKE) OPT_CFLAGS="$(SANITIZE_CFLAGS)" check; \
+	rc=$$?; \
+	for f in $(SANITIZE_LOGS)/*; do \
+		[ -e "$$f" ] || continue; \
+		echo "=== sanitizer report $$f"; cat "$$f"; rc=1; \
+	done; \
+	exit $$rc
 
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
@@ -115,7 +130,8 @@ FUZZ_CFLAGS := $(filter-out -D_FORTIFY_SOURCE=2,$(BASE_CFLAGS)) -O1 -g \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_WRAP := socket bind listen connect accept4 setsockopt getsockopt \
 	sendto sendmsg sendmmsg recv recvfrom recvmsg recvmmsg read write \
-	close epoll_ctl poll splice pipe2 timerfd_create timerfd_settime
+	close epoll_ctl poll splice pipe2 timerfd_create timerfd_settime \
+	getsockname shutdown ioctl clone
 FUZZ_SRCS := $(filter-out isolation.c,$(LIB_SRCS))
 
 fuzz: $(FUZZ_BIN)

@@ -31,6 +31,7 @@
 #include "pcap.h"
 #include "tap.h"
 #include "tcp.h"
+#include "tcp_splice.h"
 #include "udp.h"
 #include "util.h"
 
@@ -49,8 +50,11 @@ static void passt_timer(const struct timespec *now)
 {
 	if (!c.no_ndp && !c.no_ra && c.ifi6)
 		ndp_timer(&c, now);
-	if (!c.no_tcp)
+	if (!c.no_tcp) {
 		tcp_timer(&c, now);
+		if (c.mode == MODE_PASTA)
+			tcp_splice_timer(&c, now);
+	}
 	if (!c.no_udp)
 		udp_timer(&c, now);
 	if (!c.no_icmp)
@@ -79,6 +83,9 @@ static void passt_dispatch(const struct epoll_event *ev,
 		break;
 	case EPOLL_TYPE_TCP:
 		tcp_sock_handler(&c, ref, ev->events, now);
+		break;
+	case EPOLL_TYPE_TCP_SPLICE:
+		tcp_splice_sock_handler(&c, ref, ev->events);
 		break;
 	case EPOLL_TYPE_TCP_LISTEN:
 		tcp_listen_handler(&c, ref, now);

@@ -59,6 +59,7 @@
 #include "siphash.h"
 #include "tap.h"
 #include "tcp.h"
+#include "tcp_splice.h"
 #include "util.h"
 
 /* #syscalls socket connect accept4 bind listen getsockopt setsockopt
@@ -215,6 +216,9 @@ static size_t tcp_out_count;
 static size_t tcp_data_used;
 static size_t tcp_ctrl_used;
 static char tcp_discard[TCP_DISCARD_MAX];
+
+/* Forwarding listeners: [side][IPv4, IPv6][port], -1 where none */
+static int tcp_listen_fds[TCP_SIDES][2][NUM_PORTS];
 
 /**
  * tcp_now_ms() - Coarse monotonic clock for connection timestamps
@@ -1545,13 +1549,15 @@ void tcp_timer_handler(struct ctx *c, union epoll_ref ref)
 /**
  * tcp_listen_handler() - Accept connections on a forwarding listener
  * @c:		execution context
- * @ref:	epoll reference: port in the low 16 bits of data
+ * @ref:	epoll reference: port in the low 16 bits of data, side (host,
+ *		or namespace for pasta's -T) in bit 16
  * @now:	current time
  */
 void tcp_listen_handler(struct ctx *c, union epoll_ref ref,
 			const struct timespec *now)
 {
 	uint16_t port = (uint16_t)ref.data;
+	int side = (int)(ref.data >> 16) & 1;
 	struct sockaddr_storage sa;
 
 	(void)now;
@@ -1566,6 +1572,17 @@ void tcp_listen_handler(struct ctx *c, union epoll_ref ref,
 			    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (s < 0)
 			return;
+
+		/* pasta: loopback connections, and every connection from the
+		 * namespace's side, bypass the tap device
+		 */
+		if (c->mode == MODE_PASTA &&
+		    tcp_splice_conn_from_sock(c, side, port, s, &sa))
+			continue;
+		if (side == TCP_SIDE_NS) {
+			close(s);
+			continue;
+		}
 
 		af = sa.ss_family;
 		if (af == AF_INET)
@@ -1609,37 +1626,6 @@ void tcp_listen_handler(struct ctx *c, union epoll_ref ref,
 }
 
 /**
- * tcp_listen_port() - Open the listeners for one forwarded port
- * @c:		execution context
- * @port:	port, host order
- * @quiet:	don't warn if a port can't be bound ("all")
- */
-static void tcp_listen_port(struct ctx *c, uint16_t port, bool quiet)
-{
-	const struct fwd_bind *b = &c->tcp_in.binds[c->tcp_in.bind[port]];
-	union epoll_ref ref = { .type = EPOLL_TYPE_TCP_LISTEN, .data = port };
-	const char *ifname = *b->ifname ? b->ifname : NULL;
-	int af, rc;
-
-	for (af = AF_INET; af <= AF_INET6; af += AF_INET6 - AF_INET) {
-		const void *addr = NULL;
-
-		if ((af == AF_INET && !c->ifi4) || (af == AF_INET6 && !c->ifi6))
-			continue;
-		if (c->tcp_in.bind[port] && b->af != AF_UNSPEC) {
-			if (b->af != af)
-				continue;
-			addr = af == AF_INET ? (const void *)&b->addr4 :
-					       (const void *)&b->addr6;
-		}
-		rc = sock_l4(c, af, IPPROTO_TCP, addr, ifname, port, ref);
-		if (rc < 0 && !quiet)
-			warn("TCP: can't listen on port %u (%s): %s", port,
-			     af == AF_INET ? "IPv4" : "IPv6", strerror(-rc));
-	}
-}
-
-/**
  * tcp_ephemeral_min() - Lowest port of the kernel's ephemeral range
  *
  * Return: first ephemeral port, 32768 if unknown
@@ -1659,13 +1645,145 @@ static unsigned int tcp_ephemeral_min(void)
 }
 
 /**
+ * struct tcp_listen_arg - A listener to open inside the namespace
+ * @c:		execution context
+ * @af:		address family
+ * @addr:	bind address, or NULL
+ * @ifname:	interface, or NULL
+ * @port:	port
+ * @ref:	epoll reference
+ * @fd:		resulting socket, or negative error code
+ */
+struct tcp_listen_arg {
+	const struct ctx *c;
+	int af;
+	const void *addr;
+	const char *ifname;
+	uint16_t port;
+	union epoll_ref ref;
+	int fd;
+};
+
+/**
+ * tcp_listen_ns() - Open a listener, run inside the namespace by ns_call()
+ * @arg:	struct tcp_listen_arg
+ *
+ * Return: 0
+ */
+static int tcp_listen_ns(void *arg)
+{
+	struct tcp_listen_arg *a = arg;
+
+	a->fd = sock_l4(a->c, a->af, IPPROTO_TCP, a->addr, a->ifname, a->port,
+			a->ref);
+	return 0;
+}
+
+/**
+ * tcp_listen() - Open the listeners for one forwarded port, if not open
+ * @c:		execution context
+ * @side:	TCP_SIDE_HOST (-t) or TCP_SIDE_NS (pasta's -T, in the namespace)
+ * @port:	port, host order
+ * @quiet:	don't warn if the port can't be bound ("all", "auto")
+ *
+ * Return: number of listeners open for the port afterwards (0 to 2)
+ */
+int tcp_listen(struct ctx *c, int side, uint16_t port, bool quiet)
+{
+	const struct fwd_ports *fwd = side == TCP_SIDE_NS ? &c->tcp_out :
+							    &c->tcp_in;
+	const struct fwd_bind *b = &fwd->binds[fwd->bind[port]];
+	struct tcp_listen_arg a = {
+		.c = c, .port = port,
+		.ifname = *b->ifname ? b->ifname : NULL,
+		.ref = { .type = EPOLL_TYPE_TCP_LISTEN,
+			 .data = (uint32_t)port | (uint32_t)side << 16 },
+	};
+	int v6, open = 0;
+
+	for (v6 = 0; v6 <= 1; v6++) {
+		a.af = v6 ? AF_INET6 : AF_INET;
+		a.addr = NULL;
+		if (tcp_listen_fds[side][v6][port] >= 0) {
+			open++;
+			continue;
+		}
+		if ((!v6 && !c->ifi4) || (v6 && !c->ifi6))
+			continue;
+		if (fwd->bind[port] && b->af != AF_UNSPEC) {
+			if (b->af != a.af)
+				continue;
+			a.addr = v6 ? (const void *)&b->addr6 :
+				      (const void *)&b->addr4;
+		}
+
+		if (side == TCP_SIDE_NS) {
+			if (ns_call(c, tcp_listen_ns, &a))
+				a.fd = -EIO;
+		} else {
+			tcp_listen_ns(&a);
+		}
+		if (a.fd < 0) {
+			if (!quiet)
+				warn("TCP: can't listen on port %u (%s%s): %s",
+				     port, v6 ? "IPv6" : "IPv4",
+				     side == TCP_SIDE_NS ? ", namespace" : "",
+				     strerror(-a.fd));
+			continue;
+		}
+		tcp_listen_fds[side][v6][port] = a.fd;
+		open++;
+	}
+	return open;
+}
+
+/**
+ * tcp_unlisten() - Close the listeners of one port
+ * @side:	TCP_SIDE_HOST or TCP_SIDE_NS
+ * @port:	port, host order
+ */
+void tcp_unlisten(int side, uint16_t port)
+{
+	int v6;
+
+	for (v6 = 0; v6 <= 1; v6++) {
+		if (tcp_listen_fds[side][v6][port] < 0)
+			continue;
+		close(tcp_listen_fds[side][v6][port]);
+		tcp_listen_fds[side][v6][port] = -1;
+	}
+}
+
+/**
+ * tcp_listen_spec() - Open the listeners of an explicit or "all" spec
+ * @c:		execution context
+ * @side:	TCP_SIDE_HOST or TCP_SIDE_NS
+ */
+static void tcp_listen_spec(struct ctx *c, int side)
+{
+	const struct fwd_ports *fwd = side == TCP_SIDE_NS ? &c->tcp_out :
+							    &c->tcp_in;
+	unsigned int port, eph = tcp_ephemeral_min();
+
+	for (port = 1; port < NUM_PORTS; port++) {
+		if (fwd->mode == FWD_ALL) {
+			if (port >= eph || bitmap_isset(fwd->excl, port))
+				continue;
+			tcp_listen(c, side, (uint16_t)port, true);
+		} else if (fwd->mode == FWD_SPEC &&
+			   fwd_port_is_fwd(fwd, (uint16_t)port)) {
+			tcp_listen(c, side, (uint16_t)port, false);
+		}
+	}
+}
+
+/**
  * tcp_init() - Key, tables, peek offset support, forwarding listeners
  * @c:		execution context
  */
 void tcp_init(struct ctx *c)
 {
 	struct rlimit nofile;
-	unsigned int port, eph;
 	int s, zero = 0;
 
 	if (getrandom(tcp_secret, sizeof(tcp_secret), 0) != sizeof(tcp_secret))
@@ -1688,18 +1806,11 @@ void tcp_init(struct ctx *c)
 	}
 	debug("TCP: SO_PEEK_OFF %ssupported", tcp_peek_off_ok ? "" : "not ");
 
-	if (c->tcp_in.mode != FWD_SPEC && c->tcp_in.mode != FWD_ALL)
-		return;
-	eph = tcp_ephemeral_min();
-	for (port = 1; port < NUM_PORTS; port++) {
-		if (c->tcp_in.mode == FWD_ALL) {
-			if (port >= eph || bitmap_isset(c->tcp_in.excl, port))
-				continue;
-			tcp_listen_port(c, (uint16_t)port, true);
-		} else if (fwd_port_is_fwd(&c->tcp_in, (uint16_t)port)) {
-			tcp_listen_port(c, (uint16_t)port, false);
-		}
-	}
+	memset(tcp_listen_fds, 0xff, sizeof(tcp_listen_fds));
+	tcp_listen_spec(c, TCP_SIDE_HOST);
+	if (c->mode == MODE_PASTA)
+		tcp_listen_spec(c, TCP_SIDE_NS);
+	tcp_splice_init(c);
 }
 
 /**

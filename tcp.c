@@ -500,7 +500,7 @@ static void tcp_timer_update(const struct ctx *c, struct tcp_conn *conn)
 	long ms;
 
 	if (!(conn->events & TCP_ESTABLISHED))
-		ms = TCP_SYN_TIMEOUT_MS;
+		ms = TCP_SYN_TIMEOUT_MS - (long)(now - conn->ts_active);
 	else if (conn->seq_to_tap != conn->seq_ack_from_tap)
 		ms = tcp_rto_ms(conn) - (long)(now - conn->ts_ack);
 	else
@@ -650,7 +650,8 @@ static void tcp_wnd_to_tap(const struct ctx *c, struct tcp_conn *conn)
 	/* Announce whole units of the window scale, or the guest sees zero */
 	conn->wnd_to_tap = tcp_sock_wnd(conn, &cap) >> conn->ws_to_tap <<
 			   conn->ws_to_tap;
-	if (conn->wnd_to_tap < cap / 2 && !(conn->events & TCP_TAP_FIN_RCVD) &&
+	if (conn->wnd_to_tap < cap / 2 && (conn->events & TCP_ESTABLISHED) &&
+	    !(conn->events & TCP_TAP_FIN_RCVD) &&
 	    !(conn->flags & TCP_WND_LOW)) {
 		conn->flags |= TCP_WND_LOW;
 		tcp_want_out(c, conn, true);
@@ -1183,9 +1184,6 @@ static int tcp_write_from_tap(struct ctx *c, struct tcp_conn *conn,
 			uint32_t end = s->seq + (uint32_t)s->len;
 			uint32_t off;
 
-			if ((s->flags & TH_FIN) && end == next && !fin &&
-			    !(conn->events & TCP_TAP_FIN_RCVD))
-				fin = true;
 			if (!s->len || !tcp_seq_le(s->seq, next) ||
 			    !tcp_seq_lt(next, end))
 				continue;
@@ -1194,15 +1192,14 @@ static int tcp_write_from_tap(struct ctx *c, struct tcp_conn *conn,
 			iov[k++].iov_len = s->len - off;
 			total += s->len - off;
 			next = end;
-			fin = false;	/* FIN must come after this data */
 			progress = true;
 		}
 	}
-	/* A FIN in a segment whose data was just taken */
-	for (i = 0; i < n && !fin; i++) {
+
+	/* A FIN right after the last byte we have */
+	for (i = 0; i < n && !(conn->events & TCP_TAP_FIN_RCVD); i++) {
 		if ((segs[i].flags & TH_FIN) &&
-		    segs[i].seq + (uint32_t)segs[i].len == next &&
-		    !(conn->events & TCP_TAP_FIN_RCVD))
+		    segs[i].seq + (uint32_t)segs[i].len == next)
 			fin = true;
 	}
 
@@ -1516,7 +1513,12 @@ void tcp_timer_handler(struct ctx *c, union epoll_ref ref)
 	if (read(conn->timer, &exp, sizeof(exp)) < 0)
 		return;	/* re-armed meanwhile */
 
+	now = tcp_now_ms();
 	if (!(conn->events & TCP_ESTABLISHED)) {
+		if ((long)(now - conn->ts_active) < TCP_SYN_TIMEOUT_MS) {
+			tcp_timer_update(c, conn);
+			return;
+		}
 		debug("TCP: handshake timed out");
 		tcp_rst(c, conn);
 		return;
@@ -1525,7 +1527,6 @@ void tcp_timer_handler(struct ctx *c, union epoll_ref ref)
 	if (conn->flags & TCP_WND_LOW)
 		tcp_sock_drained(c, conn);
 
-	now = tcp_now_ms();
 	if (conn->seq_to_tap != conn->seq_ack_from_tap) {
 		if ((long)(now - conn->ts_ack) >= tcp_rto_ms(conn)) {
 			if (++conn->retrans > TCP_RETRANS_MAX) {

@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "icmp.h"
+#include "log.h"
 #include "ndp.h"
 #include "passt.h"
 #include "tap.h"
@@ -339,7 +340,6 @@ static void fuzz_conf(void)
 {
 	static const unsigned char mac[ETH_ADDR_LEN] = { 2, 0, 0, 0, 0xa, 1 };
 
-	c.quiet = 1;
 	c.fd_tap = c.fd_tap_listen = -1;
 	c.pasta_netns_fd = c.pasta_userns_fd = -1;
 	c.epollfd = fuzz_fake_fd();
@@ -380,6 +380,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (fuzz_null < 0)
 		return -1;
 	fuzz_tap = fuzz_fake_fd();
+	log_init("passt", 1, 0, 0, 1);	/* warnings and errors only */
 	fuzz_conf();
 
 	c.mode = MODE_PASST;

@@ -85,7 +85,13 @@ union epoll_ref {
  * @dns:	resolvers given to the guest, zero-terminated list
  * @dns_match:	--dns-forward address, traffic to it goes to @dns_host
  * @dns_host:	resolver of the host that receives @dns_match traffic
- * @ifname_out:	--outbound-if4 (reserved)
+ *		(--dns-host overrides)
+ * @map_host_lo:	--map-host-loopback: guest destination that means the
+ *		host's loopback (the gateway by default, 0 with "none")
+ * @map_guest_addr:	--map-guest-addr: guest destination that means the
+ *		host's own address (0 if not given)
+ * @addr_out:	-o/--outbound: source address for outbound sockets, or 0
+ * @ifname_out:	--outbound-if4: interface outbound sockets bind to
  */
 struct ip4_ctx {
 	struct in_addr addr;
@@ -95,6 +101,9 @@ struct ip4_ctx {
 	struct in_addr dns[MAXNS + 1];
 	struct in_addr dns_match;
 	struct in_addr dns_host;
+	struct in_addr map_host_lo;
+	struct in_addr map_guest_addr;
+	struct in_addr addr_out;
 	char ifname_out[IFNAMSIZ];
 };
 
@@ -109,7 +118,12 @@ struct ip4_ctx {
  * @dns:	resolvers given to the guest, zero-terminated (::) list
  * @dns_match:	--dns-forward address
  * @dns_host:	resolver of the host that receives @dns_match traffic
- * @ifname_out:	--outbound-if6 (reserved)
+ *		(--dns-host overrides)
+ * @map_host_lo:	--map-host-loopback (the gateway by default, :: with
+ *		"none")
+ * @map_guest_addr:	--map-guest-addr, :: if not given
+ * @addr_out:	-o/--outbound: source address for outbound sockets, or ::
+ * @ifname_out:	--outbound-if6: interface outbound sockets bind to
  */
 struct ip6_ctx {
 	struct in6_addr addr;
@@ -121,6 +135,9 @@ struct ip6_ctx {
 	struct in6_addr dns[MAXNS + 1];
 	struct in6_addr dns_match;
 	struct in6_addr dns_host;
+	struct in6_addr map_host_lo;
+	struct in6_addr map_guest_addr;
+	struct in6_addr addr_out;
 	char ifname_out[IFNAMSIZ];
 };
 
@@ -180,6 +197,14 @@ struct fqdn {
  * @pasta_child_pid:	pasta: PID of the command we spawned, or 0
  * @pasta_argv:		pasta: command to run, NULL-terminated, NULL if none
  * @guest_mac_set:	pasta: --ns-mac-addr given
+ * @fd_tap_given:	-F/--fd: @fd_tap was passed to us, already connected
+ * @log_file:		-l/--log-file path, empty if none
+ * @log_size:		--log-size: largest log file size in bytes
+ * @hostname:		-H/--hostname: DHCP option 12, empty if none
+ * @fqdn:		--fqdn: DHCP option 81 and DHCPv6 option 39
+ * @no_splice:		--no-splice: pasta's loopback bypass off
+ * @host_lo_to_ns_lo:	--host-lo-to-ns-lo: host loopback traffic shows
+ *			as coming from the namespace's loopback
  */
 struct ctx {
 	enum passt_mode mode;
@@ -241,6 +266,14 @@ struct ctx {
 	char netns_base[PATH_MAX];
 	pid_t pasta_child_pid;
 	char **pasta_argv;
+
+	int fd_tap_given;
+	char log_file[PATH_MAX];
+	size_t log_size;
+	char hostname[DNAME_MAX];
+	struct fqdn fqdn;
+	int no_splice;
+	int host_lo_to_ns_lo;
 };
 
 void passt_epoll_add(const struct ctx *c, int fd, uint32_t events,

@@ -44,16 +44,19 @@ UNIT_BINS := $(UNIT_SRCS:.c=)
 HELPER_SRCS := $(wildcard test/helpers/*.c)
 HELPER_BINS := $(HELPER_SRCS:.c=)
 
-.PHONY: all clean check unit-tests helpers install
+.PHONY: all clean check unit-tests helpers install FORCE
 
 all: passt pasta $(if $(wildcard qrap.c),qrap)
 
 %.o: %.c $(HEADERS) .build-flags
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-# Rewritten only if the allow-lists change; prints the syscall counts
-seccomp.h: seccomp.sh passt.c $(LIB_SRCS) .build-flags
+# Generated on every build, rewritten only if the allow-lists change (so a
+# stale copy can never be used); prints the syscall counts of each mode
+seccomp.h: FORCE
 	@CC="$(CC)" ./seccomp.sh $@ passt.c $(LIB_SRCS)
+
+FORCE:
 
 isolation.o test/unit/isolation_test: seccomp.h
 
@@ -131,7 +134,7 @@ FUZZ_CFLAGS := $(filter-out -D_FORTIFY_SOURCE=2,$(BASE_CFLAGS)) -O1 -g \
 FUZZ_WRAP := socket bind listen connect accept4 setsockopt getsockopt \
 	sendto sendmsg sendmmsg recv recvfrom recvmsg recvmmsg read write \
 	close epoll_ctl poll splice pipe2 timerfd_create timerfd_settime \
-	getsockname shutdown ioctl clone
+	getsockname shutdown ioctl clone fcntl
 FUZZ_SRCS := $(filter-out isolation.c,$(LIB_SRCS))
 
 fuzz: $(FUZZ_BIN)
@@ -144,7 +147,8 @@ $(FUZZ_BIN): test/fuzz/fuzz_tap.c $(FUZZ_SRCS) $(HEADERS)
 fuzz-run: $(FUZZ_BIN)
 	./test/fuzz/run.sh $(FUZZ_TIME)
 
-# musl: Linux UAPI headers come from the system, nothing else does
+# musl: Linux UAPI headers come from the system, nothing else does; musl's
+# <netinet/if_ether.h> has struct ethhdr, the kernel's must not define it
 MUSL_CC ?= musl-gcc
 MUSL_MULTIARCH := $(shell $(MUSL_CC) -dumpmachine 2>/dev/null | \
 	sed 's/-musl$$/-gnu/')
@@ -153,22 +157,26 @@ musl:
 	rm -rf .musl && mkdir -p .musl/include
 	ln -s /usr/include/linux /usr/include/asm-generic .musl/include/
 	ln -s /usr/include/$(MUSL_MULTIARCH)/asm .musl/include/asm
-	$(MAKE) CC="$(MUSL_CC) -idirafter $(CURDIR)/.musl/include -D__UAPI_DEF_ETHHDR=0" \
-		all unit-tests
+	$(MAKE) all unit-tests CC="$(MUSL_CC) -D__UAPI_DEF_ETHHDR=0 \
+		-idirafter $(CURDIR)/.musl/include"
 	TESTS=test/unit/ ./test/run.sh
 
 CROSS_CC ?= aarch64-linux-gnu-gcc
 
+# Also checks that the filter matches the audit architecture of aarch64
 cross:
 	$(MAKE) CC=$(CROSS_CC) passt
+	printf '#include "seccomp.h"\n_Static_assert(SECCOMP_AUDIT_ARCH == %s, "");\n' \
+		AUDIT_ARCH_AARCH64 | $(CROSS_CC) -I. -fsyntax-only -x c -
 
-ANALYSED := passt.c $(LIB_SRCS) $(if $(wildcard qrap.c),qrap.c)
+ANALYSED := passt.c $(LIB_SRCS) $(if $(wildcard qrap.c),qrap.c) \
+	test/fuzz/fuzz_tap.c test/unit/isolation_test.c
 
 cppcheck: seccomp.h
-	cppcheck --std=c11 --error-exitcode=1 --enable=warning,style,portability \
-		--inline-suppr --quiet -D__linux__ -D__x86_64__ \
-		--suppress=missingIncludeSystem --suppress=unusedFunction \
-		-I. $(ANALYSED)
+	cppcheck --std=c11 --error-exitcode=1 --quiet --inline-suppr \
+		--enable=warning,style,performance,portability \
+		--suppressions-list=.cppcheck-suppressions \
+		-D__linux__ -D__x86_64__ -I. $(ANALYSED)
 
 clang-tidy: seccomp.h
 	clang-tidy --quiet --warnings-as-errors='*' $(ANALYSED) -- \

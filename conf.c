@@ -92,13 +92,22 @@ enum conf_long_opt {
 	OPT_NSRUN_DIR,
 	OPT_CONFIG_NET,
 	OPT_NS_MAC_ADDR,
+	OPT_LOG_SIZE,
+	OPT_FQDN,
+	OPT_MAP_GUEST_ADDR,
+	OPT_MAP_HOST_LO,
+	OPT_HOST_LO_TO_NS_LO,
+	OPT_NO_SPLICE,
+	OPT_OUTBOUND_IF4,
+	OPT_OUTBOUND_IF6,
+	OPT_DNS_HOST,
 };
 
 /* Leading '+': stop at the first non-option, the command's own options
  * (pasta [OPTION]... COMMAND [ARG]...) must not be parsed as ours.
  */
 static const char conf_optstring[] =
-	"+dqfehs:1p:P:m:a:n:M:g:i:D:S:t:u:T:U:I:46";
+	"+dqfehs:1p:P:m:a:n:M:g:i:D:S:t:u:T:U:I:46F:l:H:o:";
 
 static const struct option conf_longopts[] = {
 	{ "debug",		no_argument,		NULL, 'd' },
@@ -148,6 +157,19 @@ static const struct option conf_longopts[] = {
 	{ "nsrun-dir",		required_argument,	NULL, OPT_NSRUN_DIR },
 	{ "config-net",		no_argument,		NULL, OPT_CONFIG_NET },
 	{ "ns-mac-addr",	required_argument,	NULL, OPT_NS_MAC_ADDR },
+	{ "fd",			required_argument,	NULL, 'F' },
+	{ "log-file",		required_argument,	NULL, 'l' },
+	{ "log-size",		required_argument,	NULL, OPT_LOG_SIZE },
+	{ "hostname",		required_argument,	NULL, 'H' },
+	{ "fqdn",		required_argument,	NULL, OPT_FQDN },
+	{ "map-guest-addr",	required_argument,	NULL, OPT_MAP_GUEST_ADDR },
+	{ "map-host-loopback",	required_argument,	NULL, OPT_MAP_HOST_LO },
+	{ "host-lo-to-ns-lo",	no_argument,		NULL, OPT_HOST_LO_TO_NS_LO },
+	{ "no-splice",		no_argument,		NULL, OPT_NO_SPLICE },
+	{ "outbound",		required_argument,	NULL, 'o' },
+	{ "outbound-if4",	required_argument,	NULL, OPT_OUTBOUND_IF4 },
+	{ "outbound-if6",	required_argument,	NULL, OPT_OUTBOUND_IF6 },
+	{ "dns-host",		required_argument,	NULL, OPT_DNS_HOST },
 	{ NULL,			0,			NULL, 0 },
 };
 
@@ -156,6 +178,7 @@ static const int conf_passt_only[] = { 's', '1' };
 static const int conf_pasta_only[] = {
 	'T', 'U', 'I', OPT_USERNS, OPT_NETNS, OPT_NETNS_ONLY,
 	OPT_NO_NETNS_QUIT, OPT_NSRUN_DIR, OPT_CONFIG_NET, OPT_NS_MAC_ADDR,
+	OPT_HOST_LO_TO_NS_LO, OPT_NO_SPLICE,
 };
 
 static const char conf_usage_common[] =
@@ -163,7 +186,9 @@ static const char conf_usage_common[] =
 "      --trace		Packet-level messages too (implies --debug)\n"
 "  -q, --quiet		Only warnings and errors\n"
 "  -f, --foreground	Don't run in background\n"
-"  -e, --stderr		Log to standard error too\n"
+"  -e, --stderr		Accepted for compatibility, no effect\n"
+"  -l, --log-file PATH	Log to PATH instead of the system logger\n"
+"      --log-size SIZE	Largest size of the log file, bytes (default 1 MiB)\n"
 "      --runas USER|UID[:GROUP|GID]	Run as this user after set-up\n"
 "  -h, --help		Show this help and exit\n"
 "      --version	Show the version and exit\n"
@@ -183,6 +208,14 @@ static const char conf_usage_common[] =
 "      --no-tcp, --no-udp, --no-icmp	Disable a protocol\n"
 "      --no-dhcp, --no-ndp, --no-dhcpv6, --no-ra	Disable a service\n"
 "      --no-map-gw	Don't map the gateway address to the host\n"
+"      --map-host-loopback ADDR|none	Guest address for the host's loopback\n"
+"      --map-guest-addr ADDR	Guest address for the host's own address\n"
+"      --dns-host ADDR	Where DNS queries to the forwarded address go\n"
+"  -o, --outbound ADDR	Source address of outbound sockets\n"
+"      --outbound-if4 NAME, --outbound-if6 NAME	Outbound interface\n"
+"  -H, --hostname NAME	Host name for the guest (DHCP option 12)\n"
+"      --fqdn NAME	FQDN for the guest (DHCP option 81, DHCPv6 option 39)\n"
+"  -F, --fd FD		Use FD: connected socket (passt), tap device (pasta)\n"
 "  -4, --ipv4-only	Enable IPv4 only\n"
 "  -6, --ipv6-only	Enable IPv6 only\n";
 
@@ -222,6 +255,9 @@ static const char conf_usage_pasta_tail[] =
 "      --nsrun-dir PATH	Directory of named namespaces\n"
 "      --config-net	Configure addresses and routes in the namespace\n"
 "      --ns-mac-addr ADDR	MAC address of the tap interface\n"
+"      --no-splice	No loopback bypass between host and namespace\n"
+"      --host-lo-to-ns-lo	Host loopback traffic comes from the\n"
+"			namespace's loopback\n"
 "\n"
 "See pasta(1) for details.\n";
 
@@ -245,11 +281,21 @@ static const char conf_usage_pasta_tail[] =
  * @n_search:		domains in c->dns_search from -S
  * @dhcp_dns:		1: --dhcp-dns, 0: --no-dhcp-dns, -1: neither
  * @dhcp_search:	1: --dhcp-search, 0: --no-dhcp-search, -1: neither
- * @stderr_set:		-e given
  * @runas_set:		--runas given
  * @nsrun_dir_set:	--nsrun-dir given
  * @netns_opt:		--netns argument, NULL if not given
  * @userns_set:		--userns given
+ * @ifname_set:		-I given
+ * @log_size_set:	--log-size given
+ * @maplo4_set:		--map-host-loopback with an IPv4 address given
+ * @maplo6_set:		--map-host-loopback with an IPv6 address given
+ * @maplo_none:		--map-host-loopback none given
+ * @mapguest4_set:	--map-guest-addr with an IPv4 address given
+ * @mapguest6_set:	--map-guest-addr with an IPv6 address given
+ * @dnshost4_set:	--dns-host with an IPv4 address given
+ * @dnshost6_set:	--dns-host with an IPv6 address given
+ * @out4_set:		-o with an IPv4 address given
+ * @out6_set:		-o with an IPv6 address given
  */
 struct conf_opts {
 	int v4_only;
@@ -270,11 +316,21 @@ struct conf_opts {
 	int n_search;
 	int dhcp_dns;
 	int dhcp_search;
-	int stderr_set;
 	int runas_set;
 	int nsrun_dir_set;
 	const char *netns_opt;
 	int userns_set;
+	int ifname_set;
+	int log_size_set;
+	int maplo4_set;
+	int maplo6_set;
+	int maplo_none;
+	int mapguest4_set;
+	int mapguest6_set;
+	int dnshost4_set;
+	int dnshost6_set;
+	int out4_set;
+	int out6_set;
 };
 
 /**
@@ -662,7 +718,7 @@ static int conf_port_item_parse(const char *s, const char *end,
 		"reversed port range",
 	};
 	int len = (int)(end - s > 64 ? 64 : end - s);
-	unsigned int tfirst, tlast;
+	unsigned int tfirst = 0, tlast = 0;
 	const char *p = s;
 	int rc;
 
@@ -1531,6 +1587,175 @@ static void conf_opt_mtu(struct ctx *c, const char *name, const char *arg)
 }
 
 /**
+ * conf_opt_addr_af() - Parse an address option given at most once for each
+ *			IP version
+ * @name:	option as spelt
+ * @arg:	IPv4 or IPv6 address
+ * @lo:		accept loopback addresses
+ * @a4:		IPv4 result
+ * @a6:		IPv6 result
+ * @set4:	IPv4 address already given, set on success
+ * @set6:	IPv6 address already given, set on success
+ */
+static void conf_opt_addr_af(const char *name, const char *arg, int lo,
+			     struct in_addr *a4, struct in6_addr *a6,
+			     int *set4, int *set6)
+{
+	struct in6_addr t6;
+	struct in_addr t4;
+	const char *bad;
+
+	switch (conf_parse_addr(arg, &t4, &t6)) {
+	case AF_INET:
+		bad = conf_addr4_bad(t4);
+		if (*set4)
+			die("%s: IPv4 address given twice", name);
+		if (bad && !(lo && (ntohl(t4.s_addr) >> 24) == 127))
+			die("%s: can't use %s %s", name, bad, arg);
+		*a4 = t4;
+		*set4 = 1;
+		return;
+	case AF_INET6:
+		bad = conf_addr6_bad(&t6);
+		if (*set6)
+			die("%s: IPv6 address given twice", name);
+		if (bad && !(lo && IN6_IS_ADDR_LOOPBACK(&t6)))
+			die("%s: can't use %s %s", name, bad, arg);
+		*a6 = t6;
+		*set6 = 1;
+		return;
+	default:
+		die("%s: invalid address '%s'", name, arg);
+	}
+}
+
+/**
+ * conf_opt_map_host_lo() - Handle --map-host-loopback ADDR|none
+ * @c:		execution context
+ * @o:		option state
+ * @name:	option as spelt
+ * @arg:	IPv4 or IPv6 address, or "none"
+ */
+static void conf_opt_map_host_lo(struct ctx *c, struct conf_opts *o,
+				 const char *name, const char *arg)
+{
+	if (!strcmp(arg, "none")) {
+		if (o->maplo4_set || o->maplo6_set)
+			die("%s: 'none' can't be combined with an address",
+			    name);
+		memset(&c->ip4.map_host_lo, 0, sizeof(c->ip4.map_host_lo));
+		memset(&c->ip6.map_host_lo, 0, sizeof(c->ip6.map_host_lo));
+		o->maplo_none = 1;
+		c->no_map_gw = 1;
+		return;
+	}
+	if (o->maplo_none)
+		die("%s: 'none' can't be combined with an address", name);
+	conf_opt_addr_af(name, arg, 0, &c->ip4.map_host_lo,
+			 &c->ip6.map_host_lo, &o->maplo4_set, &o->maplo6_set);
+}
+
+/**
+ * conf_opt_fd() - Handle -F/--fd: a connected socket or a tap device fd
+ * @c:		execution context
+ * @name:	option as spelt
+ * @arg:	file descriptor number
+ *
+ * In passt, the guest is already connected: there is no listening socket,
+ * and we quit when it goes away (as with --one-off).
+ */
+static void conf_opt_fd(struct ctx *c, const char *name, const char *arg)
+{
+	unsigned long v;
+
+	if (c->fd_tap_given)
+		die("%s: given twice", name);
+	if (conf_parse_ulong(arg, INT_MAX, &v))
+		die("%s: invalid file descriptor '%s'", name, arg);
+	if (fcntl((int)v, F_GETFD) < 0)
+		die("%s: %lu is not an open file descriptor", name, v);
+
+	fcntl((int)v, F_SETFD, FD_CLOEXEC);
+	c->fd_tap = (int)v;
+	c->fd_tap_given = 1;
+	if (c->mode == MODE_PASST)
+		c->one_off = 1;
+}
+
+/**
+ * conf_opt_name_value() - Handle -H/--hostname and --fqdn
+ * @dst:	destination, DNAME_MAX bytes
+ * @name:	option as spelt
+ * @arg:	host name or domain name, a trailing dot is dropped
+ */
+static void conf_opt_name_value(char *dst, const char *name, const char *arg)
+{
+	size_t len = strlen(arg);
+
+	if (len > 1 && arg[len - 1] == '.')
+		len--;
+	if (!conf_domain_ok(arg, len) || strchr(arg, '_'))
+		die("%s: invalid name '%s'", name, arg);
+	memcpy(dst, arg, len);
+	dst[len] = '\0';
+}
+
+/**
+ * conf_opt_client() - Handle the options that clients (libvirt, podman,
+ *		       rootlesskit) pass besides the basic ones
+ * @c:		execution context
+ * @o:		option state
+ * @opt:	value returned by getopt_long()
+ * @name:	option as spelt
+ * @arg:	option value
+ */
+static void conf_opt_client(struct ctx *c, struct conf_opts *o, int opt,
+			    const char *name, const char *arg)
+{
+	unsigned long v;
+
+	switch (opt) {
+	case 'F':	conf_opt_fd(c, name, arg);			break;
+	case 'l':	conf_opt_copy(c->log_file, sizeof(c->log_file), name,
+				      arg);
+			break;
+	case OPT_LOG_SIZE:
+		if (conf_parse_ulong(arg, SIZE_MAX, &v))
+			die("%s: invalid size '%s'", name, arg);
+		if (v < LOG_FILE_SIZE_MIN)
+			die("%s: at least %d bytes", name, LOG_FILE_SIZE_MIN);
+		c->log_size = (size_t)v;
+		o->log_size_set = 1;
+		break;
+	case 'H':	conf_opt_name_value(c->hostname, name, arg);	break;
+	case OPT_FQDN:	conf_opt_name_value(c->fqdn.n, name, arg);	break;
+	case OPT_MAP_GUEST_ADDR:
+		conf_opt_addr_af(name, arg, 0, &c->ip4.map_guest_addr,
+				 &c->ip6.map_guest_addr, &o->mapguest4_set,
+				 &o->mapguest6_set);
+		break;
+	case OPT_MAP_HOST_LO:	conf_opt_map_host_lo(c, o, name, arg);	break;
+	case OPT_DNS_HOST:
+		conf_opt_addr_af(name, arg, 1, &c->ip4.dns_host,
+				 &c->ip6.dns_host, &o->dnshost4_set,
+				 &o->dnshost6_set);
+		break;
+	case 'o':
+		conf_opt_addr_af(name, arg, 1, &c->ip4.addr_out,
+				 &c->ip6.addr_out, &o->out4_set, &o->out6_set);
+		break;
+	case OPT_OUTBOUND_IF4:
+	case OPT_OUTBOUND_IF6:
+		conf_opt_ifname(name, arg);
+		if (!if_nametoindex(arg))
+			die("%s: no such interface '%s'", name, arg);
+		strcpy(opt == OPT_OUTBOUND_IF4 ? c->ip4.ifname_out :
+						 c->ip6.ifname_out, arg);
+		break;
+	}
+}
+
+/**
  * conf_opt_flag() - Handle an option without value
  * @c:		execution context
  * @o:		option state
@@ -1545,7 +1770,7 @@ static int conf_opt_flag(struct ctx *c, struct conf_opts *o, int opt)
 	case OPT_TRACE:		c->debug = c->trace = 1;	break;
 	case 'q':		c->quiet = 1;			break;
 	case 'f':		c->foreground = 1;		break;
-	case 'e':		o->stderr_set = 1;		break;
+	case 'e':		/* --stderr: no effect, see passt.1 */	break;
 	case '1':		c->one_off = 1;			break;
 	case '4':		o->v4_only = 1;			break;
 	case '6':		o->v6_only = 1;			break;
@@ -1564,6 +1789,8 @@ static int conf_opt_flag(struct ctx *c, struct conf_opts *o, int opt)
 	case OPT_NETNS_ONLY:	c->netns_only = 1;		break;
 	case OPT_NO_NETNS_QUIT:	c->no_netns_quit = 1;		break;
 	case OPT_CONFIG_NET:	c->pasta_conf_ns = 1;		break;
+	case OPT_NO_SPLICE:	c->no_splice = 1;		break;
+	case OPT_HOST_LO_TO_NS_LO: c->host_lo_to_ns_lo = 1;	break;
 	default:
 		return 0;
 	}
@@ -1618,6 +1845,7 @@ static void conf_opt_value(struct ctx *c, struct conf_opts *o, int opt,
 	case 'I':
 		conf_opt_ifname(name, arg);
 		strcpy(c->pasta_ifn, arg);
+		o->ifname_set = 1;
 		break;
 	case 'D':	conf_opt_dns(c, o, name, arg);			break;
 	case OPT_DNS_FORWARD: conf_opt_dns_forward(c, o, name, arg);	break;
@@ -1637,6 +1865,9 @@ static void conf_opt_value(struct ctx *c, struct conf_opts *o, int opt,
 	case OPT_NSRUN_DIR:
 		conf_opt_copy(c->netns_dir, sizeof(c->netns_dir), name, arg);
 		o->nsrun_dir_set = 1;
+		break;
+	default:
+		conf_opt_client(c, o, opt, name, arg);
 		break;
 	}
 }
@@ -1912,6 +2143,13 @@ static void conf_check_family(const struct ctx *c, const struct conf_opts *o)
 		die("--dns: address family disabled by %s", only);
 	if ((!v4 && o->dnsfwd4_set) || (!v6 && o->dnsfwd6_set))
 		die("--dns-forward: address family disabled by %s", only);
+	if ((!v4 && (o->maplo4_set || o->mapguest4_set || o->dnshost4_set ||
+		     o->out4_set || *c->ip4.ifname_out)) ||
+	    (!v6 && (o->maplo6_set || o->mapguest6_set || o->dnshost6_set ||
+		     o->out6_set || *c->ip6.ifname_out)))
+		die("%s: disables the address family of --map-host-loopback, "
+		    "--map-guest-addr, --dns-host, --outbound or "
+		    "--outbound-if%c", only, v4 ? '6' : '4');
 	if (c->mtu && c->mtu < CONF_MTU_MIN6 && o->v6_only)
 		die("--mtu: IPv6 needs an MTU of at least %d", CONF_MTU_MIN6);
 
@@ -1948,9 +2186,19 @@ static void conf_check_conflicts(const struct ctx *c,
 			  c->udp_out.mode > FWD_NONE))
 		die("--no-udp: can't be combined with UDP port forwarding");
 
+	if (o->log_size_set && !*c->log_file)
+		die("--log-size: needs --log-file");
+	if ((o->maplo4_set || o->maplo6_set) && c->no_map_gw)
+		die("--map-host-loopback: can't be combined with --no-map-gw");
+	if (c->fd_tap_given && *c->sock_path)
+		die("--fd: can't be combined with --socket");
+
 	if (c->mode != MODE_PASTA)
 		return;
 
+	if (c->fd_tap_given && !target)
+		die("--fd: needs a namespace target (PID, PATH or NAME) "
+		    "holding the tap device");
 	if (o->userns_set && !target)
 		die("--userns: needs a namespace target (PID, PATH or NAME)");
 	if (c->netns_only && !target)
@@ -1966,14 +2214,14 @@ static void conf_check_conflicts(const struct ctx *c,
 /**
  * conf_logging() - Settle foreground and stderr logging, start the log
  * @c:		execution context
- * @o:		option state
  *
  * pasta running a command stays in the foreground: the command's exit is
  * our exit.  Start-up errors must reach whoever started us even if we are
  * about to daemonise, so stderr stays on until the daemon detaches (the
- * daemonising code switches it to c->log_stderr).
+ * daemonising code switches it to c->log_stderr).  The log file, if any, is
+ * opened here, before anything else can fail.
  */
-static void conf_logging(struct ctx *c, const struct conf_opts *o)
+static void conf_logging(struct ctx *c)
 {
 	if (c->debug)
 		c->foreground = 1;
@@ -1982,8 +2230,14 @@ static void conf_logging(struct ctx *c, const struct conf_opts *o)
 	if (c->debug)
 		c->quiet = 0;
 
-	c->log_stderr = c->foreground || o->stderr_set;
+	c->log_stderr = c->foreground;
 	log_init(conf_mode_name(c), 1, c->debug, c->trace, c->quiet);
+
+	if (!c->log_size)
+		c->log_size = LOG_FILE_SIZE_DEFAULT;
+	if (*c->log_file && log_file_open(c->log_file, c->log_size))
+		die("--log-file: can't open %s: %s", c->log_file,
+		    strerror(errno));
 }
 
 /**
@@ -2198,6 +2452,22 @@ static void conf_host(struct ctx *c, const struct conf_opts *o)
 }
 
 /**
+ * conf_map_default() - --map-host-loopback defaults to the gateway, unless
+ *			--no-map-gw (or "none")
+ * @c:		execution context
+ * @o:		option state
+ */
+static void conf_map_default(struct ctx *c, const struct conf_opts *o)
+{
+	if (c->no_map_gw)
+		return;
+	if (!o->maplo4_set && c->ifi4)
+		c->ip4.map_host_lo = c->ip4.gw;
+	if (!o->maplo6_set && c->ifi6)
+		c->ip6.map_host_lo = c->ip6.gw;
+}
+
+/**
  * struct conf_resolv - What /etc/resolv.conf of the host says
  * @ns4:	IPv4 nameservers
  * @n4:		entries in @ns4
@@ -2348,10 +2618,11 @@ static void conf_dns4(struct ctx *c, const struct conf_opts *o,
 		return;
 
 	if (o->dnsfwd4_set) {
-		if (!r->n4)
+		if (!r->n4 && !o->dnshost4_set)
 			die("--dns-forward: no IPv4 resolver in %s to forward "
 			    "to", CONF_RESOLV_PATH);
-		c->ip4.dns_host = r->ns4[0];
+		if (!o->dnshost4_set)
+			c->ip4.dns_host = r->ns4[0];
 		if (!o->dns_set)
 			c->ip4.dns[0] = c->ip4.dns_match;
 		return;
@@ -2365,9 +2636,10 @@ static void conf_dns4(struct ctx *c, const struct conf_opts *o,
 		if ((ntohl(a.s_addr) >> 24) == 127) {
 			if (c->no_map_gw)
 				continue;
-			if (!c->ip4.dns_host.s_addr) {
+			if (!c->ip4.dns_match.s_addr) {
 				c->ip4.dns_match = c->ip4.gw;
-				c->ip4.dns_host = a;
+				if (!o->dnshost4_set)
+					c->ip4.dns_host = a;
 			}
 			a = c->ip4.gw;
 		}
@@ -2393,10 +2665,11 @@ static void conf_dns6(struct ctx *c, const struct conf_opts *o,
 		return;
 
 	if (o->dnsfwd6_set) {
-		if (!r->n6)
+		if (!r->n6 && !o->dnshost6_set)
 			die("--dns-forward: no IPv6 resolver in %s to forward "
 			    "to", CONF_RESOLV_PATH);
-		c->ip6.dns_host = r->ns6[0];
+		if (!o->dnshost6_set)
+			c->ip6.dns_host = r->ns6[0];
 		if (!o->dns_set)
 			c->ip6.dns[0] = c->ip6.dns_match;
 		return;
@@ -2410,9 +2683,10 @@ static void conf_dns6(struct ctx *c, const struct conf_opts *o,
 		if (IN6_IS_ADDR_LOOPBACK(&a)) {
 			if (c->no_map_gw)
 				continue;
-			if (IN6_IS_ADDR_UNSPECIFIED(&c->ip6.dns_host)) {
+			if (IN6_IS_ADDR_UNSPECIFIED(&c->ip6.dns_match)) {
 				c->ip6.dns_match = c->ip6.gw;
-				c->ip6.dns_host = a;
+				if (!o->dnshost6_set)
+					c->ip6.dns_host = a;
 			}
 			a = c->ip6.gw;
 		}
@@ -2531,13 +2805,14 @@ void conf(struct ctx *c, int argc, char **argv)
 			 "/run/user/%u/netns", (unsigned int)getuid());
 	conf_positional(c, &o, argc, argv);
 	conf_check_conflicts(c, &o);
-	conf_logging(c, &o);
+	conf_logging(c);
 
 	conf_host(c, &o);
+	conf_map_default(c, &o);
 	conf_dns(c, &o);
 	conf_ports_finish(c);
 
-	if (c->mode == MODE_PASTA && !*c->pasta_ifn)
+	if (c->mode == MODE_PASTA && !*c->pasta_ifn && !c->fd_tap_given)
 		strcpy(c->pasta_ifn, *c->ifname4 ? c->ifname4 :
 				     *c->ifname6 ? c->ifname6 : "tap0");
 
@@ -2646,6 +2921,18 @@ static void conf_print6(const struct ctx *c)
 }
 
 /**
+ * conf_print_names() - Log the host name and FQDN given to the guest
+ * @c:		execution context
+ */
+static void conf_print_names(const struct ctx *c)
+{
+	if (*c->hostname)
+		info("Host name: %s", c->hostname);
+	if (*c->fqdn.n)
+		info("FQDN: %s", c->fqdn.n);
+}
+
+/**
  * conf_print_disabled() - Log which protocols and services are off
  * @c:		execution context
  */
@@ -2711,5 +2998,6 @@ void conf_print(const struct ctx *c)
 		conf_print4(c);
 	if (c->ifi6)
 		conf_print6(c);
+	conf_print_names(c);
 	conf_print_disabled(c);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * dhcp.c - DHCP server for the guest (RFC 2131, RFC 2132, RFC 3397, RFC 6842)
+ * dhcp.c - DHCP server for the guest (RFC 2131, RFC 2132, RFC 3397, RFC 4702,
+ * RFC 6842)
  *
  * Owns: answering the guest's DHCP messages, and the encoder of domain names
  * in DNS wire format (RFC 1035, 3.1) that NDP (DNSSL) and DHCPv6 (domain
@@ -25,7 +26,11 @@
  * (0xffffffff, infinite: the address never changes while we run), 1 subnet
  * mask, 3 router, 26 interface MTU (only with -m), 6 DNS servers, 15 domain
  * name and 119 domain search (uncompressed, split into 255-byte pieces as
- * RFC 3396 allows).  Everything we have is sent whatever option 55 asks for;
+ * RFC 3396 allows), 12 host name (-H), 81 client FQDN (--fqdn, RFC 4702:
+ * only to clients that send option 81 or ask for it in option 55, in the
+ * encoding the client used, flags N=1: we don't update DNS; O=1 if the
+ * client asked us to, with S=1).  Everything else we have is sent whatever
+ * option 55 asks for;
  * options that don't fit the size the client accepts (576 bytes, or option
  * 57) are left out, search list first.  Replies are padded to the 300-byte
  * BOOTP minimum and broadcast unless the client has an address (ciaddr) and
@@ -88,6 +93,7 @@
 #define OPT_MASK		1
 #define OPT_ROUTER		3
 #define OPT_DNS			6
+#define OPT_HOSTNAME		12
 #define OPT_DOMAIN_NAME		15
 #define OPT_MTU			26
 #define OPT_REQ_ADDR		50
@@ -95,10 +101,19 @@
 #define OPT_OVERLOAD		52
 #define OPT_MSG_TYPE		53
 #define OPT_SERVER_ID		54
+#define OPT_PARAM_LIST		55
 #define OPT_MAX_SIZE		57
 #define OPT_CLIENT_ID		61
+#define OPT_CLIENT_FQDN		81
 #define OPT_SEARCH		119
 #define OPT_END			255
+
+/* Flags of option 81 (RFC 4702, 2.1) */
+#define FQDN_S			0x01	/* server updates the A RR */
+#define FQDN_O			0x02	/* server overrides the client's S */
+#define FQDN_E			0x04	/* canonical wire format encoding */
+#define FQDN_N			0x08	/* server does no update at all */
+#define FQDN_RCODE_SERVER	255	/* RCODE1, RCODE2 sent by servers */
 
 /* Values of option 52 */
 #define OVERLOAD_FILE		1
@@ -496,6 +511,64 @@ static void dhcp_put_search(const struct ctx *c, struct dhcp_out *o)
 }
 
 /**
+ * dhcp_fqdn_wanted() - Did the client send option 81, or ask for it?
+ * @p:		pool with the request at index 0
+ * @o:		option index of the request
+ *
+ * Return: true if so
+ */
+static bool dhcp_fqdn_wanted(const struct pool *p, const struct dhcp_opts *o)
+{
+	const uint8_t *list;
+
+	if (o->off[OPT_CLIENT_FQDN])
+		return true;
+	if (!o->off[OPT_PARAM_LIST] ||
+	    !(list = packet_get(p, 0, o->off[OPT_PARAM_LIST],
+				o->len[OPT_PARAM_LIST], NULL)))
+		return false;
+	return memchr(list, OPT_CLIENT_FQDN, o->len[OPT_PARAM_LIST]);
+}
+
+/**
+ * dhcp_put_names() - Append host name (12) and client FQDN (81) options
+ * @c:		execution context
+ * @p:		pool with the request at index 0
+ * @o:		option index of the request
+ * @r:		reply
+ */
+static void dhcp_put_names(const struct ctx *c, const struct pool *p,
+			   const struct dhcp_opts *o, struct dhcp_out *r)
+{
+	const uint8_t *cf = NULL;
+	uint8_t v[3 + 256];
+	size_t len;
+
+	if (*c->hostname && dhcp_put(r, OPT_HOSTNAME, c->hostname,
+				     strnlen(c->hostname, 255)))
+		debug("DHCP: no room for host name option");
+
+	if (!*c->fqdn.n || !dhcp_fqdn_wanted(p, o))
+		return;
+
+	if (o->len[OPT_CLIENT_FQDN] >= 3)
+		cf = packet_get(p, 0, o->off[OPT_CLIENT_FQDN], 1, NULL);
+
+	v[0] = FQDN_N | (cf && (*cf & FQDN_S) ? FQDN_O : 0);
+	v[1] = v[2] = FQDN_RCODE_SERVER;
+	if (cf && !(*cf & FQDN_E)) {	/* deprecated ASCII form, as asked */
+		len = strnlen(c->fqdn.n, sizeof(v) - 3);
+		memcpy(v + 3, c->fqdn.n, len);
+	} else {
+		v[0] |= FQDN_E;
+		len = dhcp_dns_name_encode(c->fqdn.n, v + 3, sizeof(v) - 3);
+	}
+
+	if (!len || dhcp_put(r, OPT_CLIENT_FQDN, v, 3 + len))
+		debug("DHCP: no room for client FQDN option");
+}
+
+/**
  * dhcp_reply_init() - Start a reply from the fixed fields of the request
  * @p:		pool with the request at index 0
  * @o:		reply to initialise
@@ -622,6 +695,7 @@ static int dhcp_reply(const struct ctx *c, const struct pool *p,
 		dhcp_put(r, OPT_MTU, &mtu, 2);
 	}
 	dhcp_put_dns(c, r);
+	dhcp_put_names(c, p, o, r);
 	dhcp_put_search(c, r);
 
 	if ((ntohs(flags) & DHCP_FLAG_BROADCAST) || !ciaddr.s_addr)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * dhcpv6.c - DHCPv6 server for the guest (RFC 8415, RFC 3646)
+ * dhcpv6.c - DHCPv6 server for the guest (RFC 8415, RFC 3646, RFC 4704)
  *
  * Owns: answering the guest's DHCPv6 messages.
  *
@@ -31,8 +31,11 @@
  * Only the first IA_NA is answered; IA_TA and IA_PD aren't supported.  Then
  * DNS Recursive Name Servers (23) unless --no-dhcp-dns and Domain Search
  * List (24, uncompressed) unless --no-dhcp-search, whatever the Option
- * Request option says.  Replies fit in 1232 bytes (IPv6 minimum MTU), the
- * search list being cut first.
+ * Request option says.  With --fqdn, Client FQDN (39, RFC 4704) goes to
+ * clients that send it or ask for it in their Option Request option, with
+ * flag N (we don't update DNS), and O if the client asked us to (S).
+ * Replies fit in 1232 bytes (IPv6 minimum MTU), the search list being cut
+ * first.
  */
 
 #include <arpa/inet.h>
@@ -71,12 +74,19 @@
 #define OPT_IA_NA		3
 #define OPT_IA_TA		4
 #define OPT_IAADDR		5
+#define OPT_ORO			6
 #define OPT_PREFERENCE		7
 #define OPT_STATUS_CODE		13
 #define OPT_RAPID_COMMIT	14
 #define OPT_DNS_SERVERS		23
 #define OPT_DOMAIN_LIST		24
 #define OPT_IA_PD		25
+#define OPT_CLIENT_FQDN		39
+
+/* Flags of the Client FQDN option (RFC 4704, 4.1) */
+#define FQDN_S			0x01
+#define FQDN_O			0x02
+#define FQDN_N			0x04
 
 /* Status codes (RFC 8415, 21.13) */
 #define STATUS_SUCCESS		0
@@ -112,6 +122,8 @@ struct dhcpv6_opt {
  * @server_id:	Server Identifier
  * @ia_na:	first IA_NA
  * @rapid:	Rapid Commit
+ * @oro:	Option Request
+ * @fqdn:	Client FQDN
  * @ia_other:	an IA_TA or IA_PD is present
  */
 struct dhcpv6_opts {
@@ -119,6 +131,8 @@ struct dhcpv6_opts {
 	struct dhcpv6_opt server_id;
 	struct dhcpv6_opt ia_na;
 	struct dhcpv6_opt rapid;
+	struct dhcpv6_opt oro;
+	struct dhcpv6_opt fqdn;
 	bool ia_other;
 };
 
@@ -196,6 +210,10 @@ static int dhcpv6_opts_index(const struct pool *p, struct dhcpv6_opts *o)
 			dst = &o->ia_na;
 		else if (code == OPT_RAPID_COMMIT)
 			dst = &o->rapid;
+		else if (code == OPT_ORO)
+			dst = &o->oro;
+		else if (code == OPT_CLIENT_FQDN)
+			dst = &o->fqdn;
 		else if (code == OPT_IA_TA || code == OPT_IA_PD)
 			o->ia_other = true;
 
@@ -408,6 +426,57 @@ static void dhcpv6_put_dns(const struct ctx *c, struct dhcpv6_out *o)
 }
 
 /**
+ * dhcpv6_fqdn_wanted() - Did the client send a Client FQDN, or ask for it?
+ * @p:		pool with the client message at index 0
+ * @o:		index of the client message
+ *
+ * Return: true if so
+ */
+static bool dhcpv6_fqdn_wanted(const struct pool *p,
+			       const struct dhcpv6_opts *o)
+{
+	const uint8_t *oro;
+	size_t i;
+
+	if (o->fqdn.off)
+		return true;
+	if (!o->oro.off ||
+	    !(oro = packet_get(p, 0, o->oro.off, o->oro.len, NULL)))
+		return false;
+	for (i = 0; i + 1 < o->oro.len; i += 2) {
+		if ((oro[i] << 8 | oro[i + 1]) == OPT_CLIENT_FQDN)
+			return true;
+	}
+	return false;
+}
+
+/**
+ * dhcpv6_put_fqdn() - Append the Client FQDN option, if given and wanted
+ * @c:		execution context
+ * @p:		pool with the client message at index 0
+ * @o:		index of the client message
+ * @r:		reply
+ */
+static void dhcpv6_put_fqdn(const struct ctx *c, const struct pool *p,
+			    const struct dhcpv6_opts *o, struct dhcpv6_out *r)
+{
+	const uint8_t *cf = NULL;
+	uint8_t v[1 + 256];
+	size_t len;
+
+	if (!*c->fqdn.n || !dhcpv6_fqdn_wanted(p, o))
+		return;
+
+	if (o->fqdn.len >= 1)
+		cf = packet_get(p, 0, o->fqdn.off, 1, NULL);
+	v[0] = FQDN_N | (cf && (*cf & FQDN_S) ? FQDN_O : 0);
+	len = dhcp_dns_name_encode(c->fqdn.n, v + 1, sizeof(v) - 1);
+	if (!len || dhcpv6_put(r->b, &r->len, sizeof(r->b), OPT_CLIENT_FQDN,
+			       v, 1 + len))
+		debug("DHCPv6: no room for client FQDN");
+}
+
+/**
  * dhcpv6_reply_init() - Start a reply: header and identifiers
  * @c:		execution context
  * @p:		pool with the client message at index 0
@@ -510,6 +579,7 @@ static int dhcpv6_addr_reply(const struct ctx *c, const struct in6_addr *saddr,
 		dhcpv6_put_status(r->b, &r->len, sizeof(r->b),
 				  STATUS_NOADDRSAVAIL, "only IA_NA supported");
 
+	dhcpv6_put_fqdn(c, p, o, r);
 	dhcpv6_put_dns(c, r);
 	dhcpv6_send(c, saddr, r);
 	return 1;
@@ -669,6 +739,7 @@ static int dhcpv6_info_reply(const struct ctx *c, const struct in6_addr *saddr,
 	if (!r)
 		return 0;
 
+	dhcpv6_put_fqdn(c, p, o, r);
 	dhcpv6_put_dns(c, r);
 	dhcpv6_send(c, saddr, r);
 	return 1;

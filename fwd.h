@@ -6,7 +6,8 @@
  * deltas for translations and a per-port index into a small table of bind
  * addresses, so that the data path answers "is port P forwarded, where to,
  * bound to what" in constant time.  The parser lives in conf.c, address
- * translation (NOTES in passt.1) in fwd.c.
+ * translation (NOTES in passt.1) and pasta's "auto" (following bound ports
+ * of the other side) in fwd.c.
  */
 
 #ifndef FWD_H
@@ -14,6 +15,7 @@
 
 #include <net/if.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #define NUM_PORTS	(1U << 16)
@@ -99,5 +101,7 @@ void fwd_nat_from_guest(const struct ctx *c, int af, const void *dst,
 			uint16_t dport, void *out);
 int fwd_nat_to_guest(const struct ctx *c, int af, const void *src,
 		     void *gsrc, void *gdst);
+void fwd_scan_ports(const struct ctx *c, int side, bool udp, uint8_t *map);
+void fwd_auto_tcp_scan(struct ctx *c);
 
 #endif /* FWD_H */

@@ -58,7 +58,8 @@
 #include "seccomp.h"
 #include "util.h"
 
-/* No annotation: nothing here runs once the filter is installed */
+/* Only isolate_pid1_signal() runs under the filter */
+/* #syscalls exit_group */
 
 /* make asan: sanitizer runtimes need mmap and files, see above */
 #ifdef PASST_SANITIZE
@@ -205,7 +206,8 @@ static int isolate_write_map(const char *path, const char *s)
  *
  * We get every capability in the new namespace, which owns nothing but the
  * namespaces we create next.  The /proc/self files of a process that is
- * not dumpable belong to root: be dumpable while writing the maps.
+ * not dumpable (as after a switch from root) belong to root: be dumpable
+ * while writing the maps.
  */
 static void isolate_userns(void)
 {

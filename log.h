@@ -1,19 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  *
- * log.h - Logging to syslog and standard error, without allocating
+ * log.h - Logging to syslog, a log file and standard error, without
+ * allocating
  */
 
 #ifndef LOG_H
 #define LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <syslog.h>
+
+#define LOG_FILE_SIZE_MIN	4096		/* --log-size, bytes */
+#define LOG_FILE_SIZE_DEFAULT	(1024 * 1024)
 
 void log_msg(int pri, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void log_init(const char *ident, int to_stderr, int debug, int trace,
 	      int quiet);
 void log_set_stderr(int to_stderr);
+int log_file_open(const char *path, size_t size);
 int log_trace_enabled(void);
 void die(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));

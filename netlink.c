@@ -226,6 +226,7 @@ static int nl_attr_u32(const struct rtattr *rta, uint32_t *v)
 static void nl_attr_index(const struct rtattr *rta, int len,
 			  const struct rtattr **tb, unsigned int max)
 {
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): table of pointers */
 	memset(tb, 0, sizeof(*tb) * (max + 1));
 
 	for (; RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {

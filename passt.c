@@ -148,10 +148,14 @@ static void __attribute__((noreturn)) passt_loop(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &last_tick);
 	for (;;) {
+		long wait;
 		int i, n;
 
+		/* Wake up for the tick on time, also after early events */
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		wait = TIMER_INTERVAL_MS - timespec_diff_ms(&now, &last_tick);
 		n = epoll_wait(c.epollfd, events, EPOLL_EVENTS,
-			       TIMER_INTERVAL_MS);
+			       wait > 0 ? (int)wait : 0);
 		if (n < 0 && errno != EINTR)
 			die("epoll_wait: %s", strerror(errno));
 

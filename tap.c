@@ -1121,12 +1121,80 @@ static int tap_ns_tun(void *arg)
 }
 
 /**
+ * tap_ns_ifindex() - Find the index of the given tap device, in the namespace
+ * @arg:	execution context
+ *
+ * Return: 0 on success, 1 if there's no such interface
+ */
+static int tap_ns_ifindex(void *arg)
+{
+	struct ctx *c = arg;
+
+	c->pasta_ifi = if_nametoindex(c->pasta_ifn);
+	return !c->pasta_ifi;
+}
+
+/**
+ * tap_sock_given() - Use the file descriptor given with -F/--fd
+ * @c:		execution context
+ *
+ * passt: an already connected stream socket, served like an accepted guest
+ * (no listening socket; --one-off is implied).  pasta: a tap device, which
+ * must be in the target namespace; its name replaces -I.
+ */
+static void tap_sock_given(struct ctx *c)
+{
+	union epoll_ref ref = { .type = EPOLL_TYPE_TAP_PASST };
+	int type = 0, sndbuf = TAP_PASST_SNDBUF;
+	socklen_t sl = sizeof(type);
+	struct ifreq ifr = { 0 };
+
+	if (c->mode == MODE_PASST) {
+		if (getsockopt(c->fd_tap, SOL_SOCKET, SO_TYPE, &type, &sl) ||
+		    type != SOCK_STREAM)
+			die("--fd: %i is not a stream socket", c->fd_tap);
+		setsockopt(c->fd_tap, SOL_SOCKET, SO_SNDBUF, &sndbuf,
+			   sizeof(sndbuf));
+		passt_epoll_add(c, c->fd_tap, EPOLLIN | EPOLLRDHUP, ref);
+		info("Using connected socket %i (--fd), exiting when it closes",
+		     c->fd_tap);
+		return;
+	}
+
+	if (ioctl(c->fd_tap, TUNGETIFF, &ifr))
+		die("--fd: %i is not a tap device: %s", c->fd_tap,
+		    strerror(errno));
+	if (!(ifr.ifr_flags & IFF_TAP) || !(ifr.ifr_flags & IFF_NO_PI))
+		die("--fd: %i is not a tap device without packet information",
+		    c->fd_tap);
+	if (*c->pasta_ifn && strncmp(c->pasta_ifn, ifr.ifr_name, IFNAMSIZ))
+		die("-I: %s is not the name of the tap device given with --fd "
+		    "(%.*s)", c->pasta_ifn, IFNAMSIZ, ifr.ifr_name);
+	memcpy(c->pasta_ifn, ifr.ifr_name, IFNAMSIZ);
+	c->pasta_ifn[IFNAMSIZ - 1] = '\0';
+	if (ns_call(c, tap_ns_ifindex, c))
+		die("--fd: tap device %s not found in the namespace",
+		    c->pasta_ifn);
+	if (fd_set_nonblock(c->fd_tap))
+		die("--fd: can't make %i non-blocking: %s", c->fd_tap,
+		    strerror(errno));
+
+	ref.type = EPOLL_TYPE_TAP_PASTA;
+	passt_epoll_add(c, c->fd_tap, EPOLLIN | EPOLLRDHUP, ref);
+}
+
+/**
  * tap_sock_init() - Open the guest side: UNIX socket or tap device
  * @c:		execution context
  */
 void tap_sock_init(struct ctx *c)
 {
 	union epoll_ref ref = { .type = EPOLL_TYPE_TAP_PASTA };
+
+	if (c->fd_tap_given) {
+		tap_sock_given(c);
+		return;
+	}
 
 	if (c->mode == MODE_PASST) {
 		tap_sock_unix_init(c);

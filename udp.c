@@ -35,9 +35,32 @@
  * direction, and their sockets close.  When the table is full, datagrams
  * that would need a new flow are dropped, with a debug message.
  *
+ * pasta's loopback bypass.  Datagrams from a loopback address of the host to
+ * a -u socket, and every datagram to a -U socket (bound in the namespace),
+ * don't become frames: they go socket to socket, to the loopback address of
+ * the other side, at the forwarded port.  A bypass flow is keyed by the side
+ * the client is on, the family and the client's port: its socket on the
+ * other side is bound to the loopback address and, if it's free there, the
+ * client's own port, so the server sees a familiar peer.  Replies reaching
+ * that socket from port Q go back to the client from the forwarding socket
+ * whose destination is Q (the reverse map of -u or -U), so they come from the
+ * port the client sent to.  Datagrams are received with recvmmsg() into the
+ * frame slots and sent on with sendmmsg(), batched per socket; bypass flows
+ * expire like tap flows, and when their table is full datagrams that need a
+ * new one are dropped.  Sockets in the namespace are opened by a task that
+ * joins it (ns_call()).
+ *
+ * "auto" for UDP (pasta): ports bound in the namespace at start (unconnected
+ * sockets in /proc/net/udp and udp6, read by fwd_scan_ports()) are forwarded
+ * from the host (-u), ports bound on the host are forwarded from the
+ * namespace (-U), except those bound on both sides.  Both sides are scanned
+ * before any socket of ours is opened, so none of ours is taken for a port
+ * to forward.
+ *
  * The epoll reference of a UDP socket carries, in its data field, either the
- * index of a tap flow, or UDP_REF_LISTEN with the family and bound port of a
- * forwarding socket.
+ * index of a tap flow, UDP_REF_LISTEN with the family and bound port of a -u
+ * socket, UDP_REF_NS with the family and bound port of a -U socket, or
+ * UDP_REF_SPLICE with the index of a bypass flow.
  */
 
 #include <arpa/inet.h>
@@ -57,10 +80,12 @@
 #include "packet.h"
 #include "passt.h"
 #include "tap.h"
+#include "tcp.h"
 #include "udp.h"
 #include "util.h"
 
 /* #syscalls recvmmsg sendmmsg socket bind close setsockopt getsockopt */
+/* #syscalls:pasta clone wait4 setns epoll_ctl */
 
 #define UDP_FLOWS		2048	/* tap flows, entry 0 unused */
 #define UDP_TIMEOUT_S		180	/* idle tap flows are closed */
@@ -78,7 +103,11 @@
 #define UDP_SLOT_SIZE		(UDP_PAYLOAD_OFF + UDP_PAYLOAD_MAX)
 
 #define UDP_REF_LISTEN		(1U << 31)	/* data: forwarding socket */
+#define UDP_REF_NS		(1U << 30)	/* data: -U socket (pasta) */
+#define UDP_REF_SPLICE		(1U << 29)	/* data: bypass flow (pasta) */
 #define UDP_REF_V6		(1U << 16)	/* data: IPv6 forwarding socket */
+
+#define UDP_SPLICE_FLOWS	1024	/* bypass flows, entry 0 unused */
 
 #define DNS_PORT		53
 
@@ -109,6 +138,43 @@ static int udp_listen_fd[2][NUM_PORTS];
 static uint16_t udp_rev_port[2][NUM_PORTS];
 static uint8_t udp_rev_set[2][NUM_PORTS / 8];
 
+/* -U sockets in the namespace (fd + 1) by family and bound port, and for
+ * each host port that is a -U destination, the bound port
+ */
+static int udp_ns_fd[2][NUM_PORTS];
+static uint16_t udp_ns_rev_port[2][NUM_PORTS];
+static uint8_t udp_ns_rev_set[2][NUM_PORTS / 8];
+
+/**
+ * struct udp_splice_flow - A bypass flow: a client on one side, our socket
+ *			    on the other side
+ * @fd:		socket on the other side, -1 if the entry is free
+ * @v6:		IPv6 flow
+ * @from_ns:	the client is in the namespace (-U), not on the host (-u)
+ * @cport:	client's port, host order
+ * @caddr:	client's address (IPv4: struct in_addr at the start)
+ * @next_free:	next free entry (free entries only), 0 for none
+ * @last:	CLOCK_MONOTONIC seconds of the last datagram either way
+ */
+struct udp_splice_flow {
+	int fd;
+	uint8_t v6;
+	uint8_t from_ns;
+	uint16_t cport;
+	struct in6_addr caddr;
+	uint16_t next_free;
+	time_t last;
+};
+
+static struct udp_splice_flow udp_splice[UDP_SPLICE_FLOWS];
+static uint16_t udp_splice_free;
+static uint16_t udp_splice_by_port[2][2][NUM_PORTS]; /* [from_ns][v6][cport] */
+
+/* Bypass datagrams queued for one socket, each with its destination */
+static struct sockaddr_in6 udp_sdst[UDP_SEND_BATCH];
+static unsigned int udp_sn;
+static int udp_sfd = -1;
+
 /* Guest port whose last datagram to the host's resolver went to the
  * --dns-forward address: replies from the resolver show that address
  */
@@ -131,12 +197,14 @@ static struct iovec udp_siov[UDP_SEND_BATCH];
  * @unmapped:	from the host, from a source the guest can't answer to
  * @send_fail:	to the host, refused by the socket
  * @no_flow:	from the guest, no socket could be had
+ * @no_splice:	through the bypass, no flow or no way back
  */
 static struct udp_stats {
 	unsigned long oversize;
 	unsigned long unmapped;
 	unsigned long send_fail;
 	unsigned long no_flow;
+	unsigned long no_splice;
 } udp_stats;
 
 /**
@@ -622,24 +690,358 @@ static unsigned int udp_recv_batch(int fd, size_t plen)
 }
 
 /**
+ * udp_is_loopback() - Is the sender of a datagram a loopback address?
+ * @af:		AF_INET or AF_INET6
+ * @peer:	sender, as received
+ *
+ * Return: true for 127.0.0.0/8 and ::1
+ */
+static bool udp_is_loopback(int af, const struct sockaddr_in6 *peer)
+{
+	if (af == AF_INET) {
+		const struct sockaddr_in *p4 = (const struct sockaddr_in *)peer;
+
+		return ntohl(p4->sin_addr.s_addr) >> 24 == IN_LOOPBACKNET;
+	}
+	return IN6_IS_ADDR_LOOPBACK(&peer->sin6_addr);
+}
+
+/**
+ * udp_loopback() - Loopback address of a family
+ * @af:		AF_INET or AF_INET6
+ *
+ * Return: pointer to a struct in_addr or struct in6_addr
+ */
+static const void *udp_loopback(int af)
+{
+	static struct in_addr lo4;
+
+	lo4.s_addr = htonl(INADDR_LOOPBACK);
+	if (af == AF_INET)
+		return &lo4;
+	return &in6addr_loopback;
+}
+
+/**
+ * struct udp_sock_arg - A socket to open, maybe inside the namespace
+ * @c:		execution context
+ * @af:		address family
+ * @addr:	address to bind to, NULL for any
+ * @ifname:	interface to bind to, NULL for none
+ * @port:	port to bind to, 0 for any
+ * @ref:	epoll reference
+ * @fd:		resulting socket, or negative error code
+ */
+struct udp_sock_arg {
+	const struct ctx *c;
+	int af;
+	const void *addr;
+	const char *ifname;
+	uint16_t port;
+	union epoll_ref ref;
+	int fd;
+};
+
+/**
+ * udp_sock_open() - Open a socket, run here or inside the namespace
+ * @arg:	struct udp_sock_arg
+ *
+ * Return: 0
+ */
+static int udp_sock_open(void *arg)
+{
+	struct udp_sock_arg *a = arg;
+
+	a->fd = sock_l4(a->c, a->af, IPPROTO_UDP, a->addr, a->ifname, a->port,
+			a->ref);
+	return 0;
+}
+
+/**
+ * udp_sock_side() - Open, bind and register a socket on one side
+ * @c:		execution context
+ * @ns:		inside the namespace (pasta), instead of here
+ * @af:		address family
+ * @addr:	address to bind to, NULL for any
+ * @ifname:	interface to bind to, NULL for none
+ * @port:	port to bind to, 0 for any
+ * @ref:	epoll reference
+ *
+ * Return: socket, or negative error code
+ */
+static int udp_sock_side(const struct ctx *c, bool ns, int af,
+			 const void *addr, const char *ifname, uint16_t port,
+			 union epoll_ref ref)
+{
+	struct udp_sock_arg a = { .c = c, .af = af, .addr = addr,
+				  .ifname = ifname, .port = port, .ref = ref };
+
+	if (!ns)
+		udp_sock_open(&a);
+	else if (ns_call(c, udp_sock_open, &a))
+		return -EIO;
+	if (a.fd >= 0)
+		udp_sock_bufs(a.fd);
+	return a.fd;
+}
+
+/**
+ * udp_splice_flush() - Send the datagrams queued for the bypass
+ */
+static void udp_splice_flush(void)
+{
+	if (udp_sn)
+		udp_send_batch(udp_sfd, udp_sn);
+	udp_sn = 0;
+}
+
+/**
+ * udp_splice_queue() - Queue one received datagram for a socket
+ * @c:		execution context
+ * @fd:		socket to send from
+ * @af:		AF_INET or AF_INET6
+ * @addr:	destination address (struct in_addr or struct in6_addr)
+ * @port:	destination port, host order
+ * @i:		index of the datagram in udp_rmsg
+ */
+static void udp_splice_queue(const struct ctx *c, int fd, int af,
+			     const void *addr, uint16_t port, unsigned int i)
+{
+	socklen_t sl;
+
+	if (udp_sn && (fd != udp_sfd || udp_sn == UDP_SEND_BATCH))
+		udp_splice_flush();
+	udp_sfd = fd;
+	sl = udp_sockaddr(c, af, addr, port, &udp_sdst[udp_sn]);
+	udp_siov[udp_sn].iov_base = udp_slots[i] + UDP_PAYLOAD_OFF;
+	udp_siov[udp_sn].iov_len = udp_rmsg[i].msg_len;
+	udp_smsg[udp_sn].msg_hdr = (struct msghdr){
+		.msg_name = &udp_sdst[udp_sn], .msg_namelen = sl,
+		.msg_iov = &udp_siov[udp_sn], .msg_iovlen = 1,
+	};
+	udp_sn++;
+}
+
+/**
+ * udp_splice_flow_get() - Find or open the bypass flow of a client
+ * @c:		execution context
+ * @from_ns:	the client is in the namespace
+ * @af:		AF_INET or AF_INET6
+ * @peer:	client's address and port, as received
+ * @now:	current time
+ *
+ * Return: flow index, 0 if the datagram has to be dropped
+ */
+static uint16_t udp_splice_flow_get(const struct ctx *c, bool from_ns, int af,
+				    const struct sockaddr_in6 *peer,
+				    const struct timespec *now)
+{
+	union epoll_ref ref = { .type = EPOLL_TYPE_UDP };
+	uint16_t cport = ntohs(peer->sin6_port), idx;
+	const void *lo = udp_loopback(af);
+	int v6 = udp_v6(af), fd;
+	struct udp_splice_flow *f;
+
+	idx = udp_splice_by_port[from_ns][v6][cport];
+	if (!idx) {
+		idx = udp_splice_free;
+		if (!idx) {
+			debug("UDP: bypass flow table full (%d)",
+			      UDP_SPLICE_FLOWS - 1);
+			return 0;
+		}
+		ref.data = UDP_REF_SPLICE | idx;
+		fd = udp_sock_side(c, !from_ns, af, lo, NULL, cport, ref);
+		if (fd < 0)
+			fd = udp_sock_side(c, !from_ns, af, lo, NULL, 0, ref);
+		if (fd < 0) {
+			debug("UDP: no bypass socket for port %u: %s", cport,
+			      strerror(-fd));
+			return 0;
+		}
+		f = &udp_splice[idx];
+		udp_splice_free = f->next_free;
+		f->fd = fd;
+		f->v6 = (uint8_t)v6;
+		f->from_ns = from_ns;
+		f->cport = cport;
+		f->next_free = 0;
+		udp_splice_by_port[from_ns][v6][cport] = idx;
+		trace("UDP: bypass flow %u for port %u (%s, IPv%d)", idx,
+		      cport, from_ns ? "namespace" : "host", v6 ? 6 : 4);
+	}
+
+	f = &udp_splice[idx];
+	f->last = now->tv_sec;
+	if (af == AF_INET)
+		memcpy(&f->caddr, &((const struct sockaddr_in *)peer)->sin_addr,
+		       sizeof(struct in_addr));
+	else
+		f->caddr = peer->sin6_addr;
+	return idx;
+}
+
+/**
+ * udp_splice_flow_close() - Close a bypass flow
+ * @idx:	flow index
+ */
+static void udp_splice_flow_close(uint16_t idx)
+{
+	struct udp_splice_flow *f = &udp_splice[idx];
+
+	close(f->fd);
+	udp_splice_by_port[f->from_ns][f->v6][f->cport] = 0;
+	f->fd = -1;
+	f->next_free = udp_splice_free;
+	udp_splice_free = idx;
+}
+
+/**
+ * udp_splice_fwd() - Queue a datagram from a client through the bypass
+ * @c:		execution context
+ * @from_ns:	the client is in the namespace (-U), or on the host (-u)
+ * @af:		AF_INET or AF_INET6
+ * @port:	port the client sent to (the forwarding socket's), host order
+ * @i:		index of the datagram in udp_rmsg
+ * @now:	current time
+ */
+static void udp_splice_fwd(const struct ctx *c, bool from_ns, int af,
+			   uint16_t port, unsigned int i,
+			   const struct timespec *now)
+{
+	const struct fwd_ports *fwd = from_ns ? &c->udp_out : &c->udp_in;
+	uint16_t idx = udp_splice_flow_get(c, from_ns, af, &udp_rpeer[i], now);
+
+	if (!idx) {
+		udp_stats.no_splice++;
+		return;
+	}
+	udp_splice_queue(c, udp_splice[idx].fd, af, udp_loopback(af),
+			 fwd_port_dest(fwd, port), i);
+}
+
+/**
+ * udp_splice_origin() - Forwarding socket a reply goes back to its client by
+ * @from_ns:	the client is in the namespace
+ * @v6:		IPv6
+ * @sport:	port the reply comes from (a forwarding destination)
+ *
+ * Return: socket, -1 if @sport is no forwarding destination
+ */
+static int udp_splice_origin(bool from_ns, int v6, uint16_t sport)
+{
+	if (from_ns) {
+		if (!bitmap_isset(udp_ns_rev_set[v6], sport))
+			return -1;
+		return udp_ns_fd[v6][udp_ns_rev_port[v6][sport]] - 1;
+	}
+	if (!bitmap_isset(udp_rev_set[v6], sport))
+		return -1;
+	return udp_listen_fd[v6][udp_rev_port[v6][sport]] - 1;
+}
+
+/**
+ * udp_splice_reply() - Datagrams on a bypass flow socket: back to the client
+ * @c:		execution context
+ * @fd:		socket
+ * @idx:	flow index
+ * @now:	current time
+ */
+static void udp_splice_reply(struct ctx *c, int fd, uint32_t idx,
+			     const struct timespec *now)
+{
+	struct udp_splice_flow *f;
+	unsigned int r, i, n;
+	int af;
+
+	if (!idx || idx >= UDP_SPLICE_FLOWS || udp_splice[idx].fd != fd)
+		return;
+	f = &udp_splice[idx];
+	f->last = now->tv_sec;
+	af = f->v6 ? AF_INET6 : AF_INET;
+
+	for (r = 0; r < UDP_READS_MAX; r++) {
+		n = udp_recv_batch(fd, UDP_PAYLOAD_MAX);
+		for (i = 0; i < n; i++) {
+			uint16_t sport = ntohs(udp_rpeer[i].sin6_port);
+			int out = udp_splice_origin(f->from_ns, f->v6, sport);
+
+			if (out < 0 || (udp_rmsg[i].msg_hdr.msg_flags &
+					MSG_TRUNC)) {
+				udp_stats.no_splice++;
+				continue;
+			}
+			udp_splice_queue(c, out, af, &f->caddr, f->cport, i);
+		}
+		udp_splice_flush();
+		if (n < UDP_BATCH)
+			break;
+	}
+}
+
+/**
+ * udp_splice_from_ns() - Datagrams on a -U socket: to the host's loopback
+ * @c:		execution context
+ * @fd:		socket
+ * @data:	epoll reference data: family flag and bound port
+ * @now:	current time
+ */
+static void udp_splice_from_ns(struct ctx *c, int fd, uint32_t data,
+			       const struct timespec *now)
+{
+	int af = (data & UDP_REF_V6) ? AF_INET6 : AF_INET;
+	uint16_t port = (uint16_t)data;
+	unsigned int r, i, n;
+
+	for (r = 0; r < UDP_READS_MAX; r++) {
+		n = udp_recv_batch(fd, UDP_PAYLOAD_MAX);
+		for (i = 0; i < n; i++) {
+			if (udp_rmsg[i].msg_hdr.msg_flags & MSG_TRUNC) {
+				udp_stats.no_splice++;
+				continue;
+			}
+			udp_splice_fwd(c, true, af, port, i, now);
+		}
+		udp_splice_flush();
+		if (n < UDP_BATCH)
+			break;
+	}
+}
+
+/**
  * udp_sock_to_guest() - Move datagrams from a socket to the guest
  * @c:		execution context
  * @fd:		socket
  * @af:		AF_INET or AF_INET6
  * @gport:	guest port they go to, host order
+ * @lport:	bound port of a -u socket in pasta, whose datagrams from
+ *		loopback take the bypass; -1 otherwise
+ * @now:	current time
  *
  * Return: number of datagrams received
  */
 static unsigned int udp_sock_to_guest(struct ctx *c, int fd, int af,
-				      uint16_t gport)
+				      uint16_t gport, int lport,
+				      const struct timespec *now)
 {
-	size_t plen = udp_payload_max(c, af);
+	size_t plen = lport >= 0 ? UDP_PAYLOAD_MAX : udp_payload_max(c, af);
 	unsigned int i, n, nf = 0;
 
 	n = udp_recv_batch(fd, plen);
 	for (i = 0; i < n; i++) {
 		const struct msghdr *mh = &udp_rmsg[i].msg_hdr;
 		struct in6_addr gsrc, gdst;
+
+		if (lport >= 0 && udp_is_loopback(af, &udp_rpeer[i])) {
+			if (mh->msg_flags & MSG_TRUNC)
+				udp_stats.no_splice++;
+			else
+				udp_splice_fwd(c, false, af, (uint16_t)lport,
+					       i, now);
+			continue;
+		}
+		if (udp_rmsg[i].msg_len > udp_payload_max(c, af))
+			udp_rmsg[i].msg_hdr.msg_flags |= MSG_TRUNC;
 
 		if (mh->msg_flags & MSG_TRUNC) {
 			udp_stats.oversize++;
@@ -660,6 +1062,7 @@ static unsigned int udp_sock_to_guest(struct ctx *c, int fd, int af,
 			  ntohs(udp_rpeer[i].sin6_port), &gdst, gport,
 			  &udp_frames[nf++]);
 	}
+	udp_splice_flush();
 	if (nf)
 		tap_send_frames(c, udp_frames, nf);
 	return n;
@@ -675,7 +1078,7 @@ static unsigned int udp_sock_to_guest(struct ctx *c, int fd, int af,
 void udp_sock_handler(struct ctx *c, union epoll_ref ref, uint32_t events,
 		      const struct timespec *now)
 {
-	int fd = (int)ref.fd, af, i;
+	int fd = (int)ref.fd, af, i, lport = -1;
 	uint16_t gport;
 
 	if (events & EPOLLERR) {
@@ -688,9 +1091,19 @@ void udp_sock_handler(struct ctx *c, union epoll_ref ref, uint32_t events,
 	if (!(events & EPOLLIN))
 		return;
 
+	if (ref.data & UDP_REF_SPLICE) {
+		udp_splice_reply(c, fd, ref.data & ~UDP_REF_SPLICE, now);
+		return;
+	}
+	if (ref.data & UDP_REF_NS) {
+		udp_splice_from_ns(c, fd, ref.data, now);
+		return;
+	}
 	if (ref.data & UDP_REF_LISTEN) {
 		af = (ref.data & UDP_REF_V6) ? AF_INET6 : AF_INET;
 		gport = fwd_port_dest(&c->udp_in, (uint16_t)ref.data);
+		if (c->mode == MODE_PASTA)
+			lport = (uint16_t)ref.data;
 	} else {
 		struct udp_flow *f;
 
@@ -703,13 +1116,14 @@ void udp_sock_handler(struct ctx *c, union epoll_ref ref, uint32_t events,
 	}
 
 	for (i = 0; i < UDP_READS_MAX; i++) {
-		if (udp_sock_to_guest(c, fd, af, gport) < UDP_BATCH)
+		if (udp_sock_to_guest(c, fd, af, gport, lport, now) <
+		    UDP_BATCH)
 			break;
 	}
 }
 
 /**
- * udp_timer() - Close tap flows idle for UDP_TIMEOUT_S seconds
+ * udp_timer() - Close tap flows and bypass flows idle for UDP_TIMEOUT_S
  * @c:		execution context
  * @now:	current time
  */
@@ -726,11 +1140,19 @@ void udp_timer(struct ctx *c, const struct timespec *now)
 		      udp_flows[i].gport);
 		udp_flow_close(i);
 	}
+	for (i = 1; i < UDP_SPLICE_FLOWS; i++) {
+		if (udp_splice[i].fd < 0 ||
+		    now->tv_sec - udp_splice[i].last < UDP_TIMEOUT_S)
+			continue;
+		trace("UDP: bypass flow %u timed out", i);
+		udp_splice_flow_close(i);
+	}
 }
 
 /**
  * udp_listen_one() - Open one forwarding socket
  * @c:		execution context
+ * @ns:		-U socket in the namespace (pasta), not -u on the host
  * @af:		AF_INET or AF_INET6
  * @addr:	address to bind to, NULL for any
  * @ifname:	interface to bind to, or empty
@@ -738,28 +1160,36 @@ void udp_timer(struct ctx *c, const struct timespec *now)
  *
  * Return: 0 on success, negative error code on failure
  */
-static int udp_listen_one(struct ctx *c, int af, const void *addr,
+static int udp_listen_one(struct ctx *c, bool ns, int af, const void *addr,
 			  const char *ifname, uint16_t port)
 {
+	const struct fwd_ports *fwd = ns ? &c->udp_out : &c->udp_in;
 	union epoll_ref ref = { .type = EPOLL_TYPE_UDP };
+	uint16_t dport = fwd_port_dest(fwd, port);
 	int v6 = udp_v6(af), fd;
-	uint16_t gport = fwd_port_dest(&c->udp_in, port);
 
-	ref.data = UDP_REF_LISTEN | (v6 ? UDP_REF_V6 : 0) | port;
-	fd = sock_l4(c, af, IPPROTO_UDP, addr, ifname, port, ref);
+	ref.data = (ns ? UDP_REF_NS : UDP_REF_LISTEN) |
+		   (v6 ? UDP_REF_V6 : 0) | port;
+	fd = udp_sock_side(c, ns, af, addr, ifname, port, ref);
 	if (fd < 0)
 		return fd;
-	udp_sock_bufs(fd);
 
+	if (ns) {
+		udp_ns_fd[v6][port] = fd + 1;
+		udp_ns_rev_port[v6][dport] = port;
+		bitmap_set(udp_ns_rev_set[v6], dport);
+		return 0;
+	}
 	udp_listen_fd[v6][port] = fd + 1;
-	udp_rev_port[v6][gport] = port;
-	bitmap_set(udp_rev_set[v6], gport);
+	udp_rev_port[v6][dport] = port;
+	bitmap_set(udp_rev_set[v6], dport);
 	return 0;
 }
 
 /**
  * udp_listen_port() - Open the forwarding sockets of one port
  * @c:		execution context
+ * @ns:		-U sockets in the namespace (pasta), not -u on the host
  * @port:	port, host order
  *
  * A port without bind address, or bound to the IPv6 unspecified address,
@@ -768,21 +1198,22 @@ static int udp_listen_one(struct ctx *c, int af, const void *addr,
  *
  * Return: 0 if at least one socket is open, negative error code otherwise
  */
-static int udp_listen_port(struct ctx *c, uint16_t port)
+static int udp_listen_port(struct ctx *c, bool ns, uint16_t port)
 {
-	const struct fwd_bind *b = &c->udp_in.binds[c->udp_in.bind[port]];
-	const char *ifname = c->udp_in.bind[port] ? b->ifname : NULL;
-	int any = !c->udp_in.bind[port] || b->af == AF_UNSPEC;
+	const struct fwd_ports *fwd = ns ? &c->udp_out : &c->udp_in;
+	const struct fwd_bind *b = &fwd->binds[fwd->bind[port]];
+	const char *ifname = fwd->bind[port] ? b->ifname : NULL;
+	int any = !fwd->bind[port] || b->af == AF_UNSPEC;
 	int rc4 = -EAFNOSUPPORT, rc6 = -EAFNOSUPPORT;
 
 	if (b->af == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&b->addr6))
 		any = 1;
 
 	if (c->ifi4 && (any || b->af == AF_INET))
-		rc4 = udp_listen_one(c, AF_INET, any ? NULL : &b->addr4,
+		rc4 = udp_listen_one(c, ns, AF_INET, any ? NULL : &b->addr4,
 				     ifname, port);
 	if (c->ifi6 && (any || b->af == AF_INET6))
-		rc6 = udp_listen_one(c, AF_INET6, any ? NULL : &b->addr6,
+		rc6 = udp_listen_one(c, ns, AF_INET6, any ? NULL : &b->addr6,
 				     ifname, port);
 
 	if (!rc4 || !rc6)
@@ -791,39 +1222,39 @@ static int udp_listen_port(struct ctx *c, uint16_t port)
 }
 
 /**
- * udp_init() - Set up the flow table, open -u forwarding sockets
+ * udp_listen_all() - Open the forwarding sockets of one direction
  * @c:		execution context
+ * @ns:		-U (pasta, sockets in the namespace), instead of -u
+ * @bound:	"auto": ports bound on the other side and free on this one
  *
  * Explicit ports that can't be bound are fatal, as any start-up failure;
- * with "all", ports already in use on the host are left out.  "auto" (pasta)
- * is handled where listening sockets of the namespace are followed.
+ * with "all" and "auto", ports that can't be bound are left out.
  */
-void udp_init(struct ctx *c)
+static void udp_listen_all(struct ctx *c, bool ns, const uint8_t *bound)
 {
-	unsigned int port, bound = 0, failed = 0;
-	uint16_t i;
+	const struct fwd_ports *fwd = ns ? &c->udp_out : &c->udp_in;
+	unsigned int port, done = 0, failed = 0;
 
-	for (i = 1; i < UDP_FLOWS; i++) {
-		udp_flows[i].fd = -1;
-		udp_flows[i].next_free = i + 1 < UDP_FLOWS ? i + 1 : 0;
-	}
-	udp_free = 1;
-
-	if (c->udp_in.mode != FWD_SPEC && c->udp_in.mode != FWD_ALL)
+	if (fwd->mode != FWD_SPEC && fwd->mode != FWD_ALL &&
+	    fwd->mode != FWD_AUTO)
 		return;
 
 	for (port = 1; port < NUM_PORTS; port++) {
 		int rc;
 
-		if (!fwd_port_is_fwd(&c->udp_in, (uint16_t)port))
+		if (!fwd_port_is_fwd(fwd, (uint16_t)port) ||
+		    bitmap_isset(fwd->excl, port))
 			continue;
-		rc = udp_listen_port(c, (uint16_t)port);
+		if (fwd->mode == FWD_AUTO && !bitmap_isset(bound, port))
+			continue;
+		rc = udp_listen_port(c, ns, (uint16_t)port);
 		if (!rc) {
-			bound++;
+			done++;
 			continue;
 		}
-		if (c->udp_in.mode == FWD_SPEC)
-			die("-u: can't bind UDP port %u: %s", port,
+		if (fwd->mode == FWD_SPEC)
+			die("-%c: can't bind UDP port %u%s: %s", ns ? 'U' : 'u',
+			    port, ns ? " in the namespace" : "",
 			    strerror(-rc));
 		failed++;
 		if (rc == -EMFILE || rc == -ENFILE) {
@@ -833,6 +1264,48 @@ void udp_init(struct ctx *c)
 		}
 	}
 	if (failed)
-		info("UDP: %u ports forwarded, %u ports not available",
-		     bound, failed);
+		info("UDP: %u ports forwarded%s, %u ports not available",
+		     done, ns ? " from the namespace" : "", failed);
+}
+
+/**
+ * udp_init() - Set up the flow tables, open -u (and -U) forwarding sockets
+ * @c:		execution context
+ *
+ * For "auto" (pasta), the ports bound on both sides are read before any
+ * socket of ours is opened: see the theory of operation above.
+ */
+void udp_init(struct ctx *c)
+{
+	static uint8_t bound[TCP_SIDES][NUM_PORTS / 8];
+	uint16_t i;
+
+	for (i = 1; i < UDP_FLOWS; i++) {
+		udp_flows[i].fd = -1;
+		udp_flows[i].next_free = i + 1 < UDP_FLOWS ? i + 1 : 0;
+	}
+	udp_free = 1;
+	for (i = 1; i < UDP_SPLICE_FLOWS; i++) {
+		udp_splice[i].fd = -1;
+		udp_splice[i].next_free = i + 1 < UDP_SPLICE_FLOWS ? i + 1 : 0;
+	}
+	udp_splice_free = 1;
+
+	if (c->mode == MODE_PASTA &&
+	    (c->udp_in.mode == FWD_AUTO || c->udp_out.mode == FWD_AUTO)) {
+		unsigned int b;
+
+		fwd_scan_ports(c, TCP_SIDE_HOST, true, bound[TCP_SIDE_HOST]);
+		fwd_scan_ports(c, TCP_SIDE_NS, true, bound[TCP_SIDE_NS]);
+		for (b = 0; b < NUM_PORTS / 8; b++) {
+			uint8_t both = bound[0][b] & bound[1][b];
+
+			bound[0][b] &= (uint8_t)~both;
+			bound[1][b] &= (uint8_t)~both;
+		}
+	}
+
+	udp_listen_all(c, false, bound[TCP_SIDE_NS]);
+	if (c->mode == MODE_PASTA)
+		udp_listen_all(c, true, bound[TCP_SIDE_HOST]);
 }

@@ -24,7 +24,7 @@
 /* #syscalls epoll_ctl clone wait4 read write close openat fcntl
  * #syscalls socket bind listen setsockopt
  */
-/* #syscalls:pasta setns */
+/* #syscalls:pasta setns exit */	/* exit: end of a clone()d task */
 
 /**
  * passt_epoll_add() - Register a file descriptor with the epoll instance

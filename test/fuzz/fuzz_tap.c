@@ -13,10 +13,10 @@
  *
  * The product's calls to socket functions are redirected at link time
  * (-Wl,--wrap=NAME, see FUZZ_WRAP in the Makefile) to the stubs below:
- * sockets are /dev/null descriptors, sends succeed, receives find nothing,
- * so nothing reaches any network, and what the handlers decide is still
- * fully exercised.  read(), write() and close() pass through, except on the
- * fake guest descriptor.  The run is wrapped in a network namespace of its
+ * sockets, pipes and timers are fake descriptors, sends succeed, receives
+ * find nothing, so nothing reaches any network, and what the handlers
+ * decide is still fully exercised.  read(), write(), close() and fcntl()
+ * pass through, except on fake descriptors.  The run is wrapped in a network namespace of its
  * own by test/fuzz/run.sh all the same.
  *
  * Build: make fuzz (clang, -fsanitize=fuzzer,address,undefined)
@@ -46,10 +46,13 @@
 #include "udp.h"
 
 #define FUZZ_TIMER_EVERY	16	/* inputs between timer runs */
+#define FUZZ_FD_BASE		(1 << 20)	/* fake descriptors: no real */
+#define FUZZ_FD_COUNT		(1 << 16)	/* one has such numbers */
 
 static struct ctx c;
-static int fuzz_null = -1;	/* /dev/null: stands for every socket */
 static int fuzz_tap = -1;	/* guest side descriptor */
+static uint8_t fuzz_fd_used[FUZZ_FD_COUNT / 8];
+static unsigned int fuzz_fd_next;
 
 /* What the guest "sends" in the current iteration */
 static const uint8_t *fuzz_data;
@@ -59,15 +62,41 @@ static size_t fuzz_len, fuzz_off;
 ssize_t __real_read(int fd, void *buf, size_t len);
 ssize_t __real_write(int fd, const void *buf, size_t len);
 int __real_close(int fd);
+int __real_fcntl(int fd, int cmd, ...);
 
 /**
  * fuzz_fake_fd() - A new descriptor standing for a socket, pipe or timer
  *
- * Return: duplicate of /dev/null
+ * Fake descriptors are numbers no real one has, so that the handlers can
+ * keep thousands of "sockets" without the process running out of real ones.
+ *
+ * Return: descriptor, or -1 with EMFILE if all are in use
  */
 static int fuzz_fake_fd(void)
 {
-	return fcntl(fuzz_null, F_DUPFD_CLOEXEC, 3);
+	unsigned int i, n;
+
+	for (i = 0; i < FUZZ_FD_COUNT; i++) {
+		n = (fuzz_fd_next + i) % FUZZ_FD_COUNT;
+		if (!(fuzz_fd_used[n / 8] & (1U << (n % 8)))) {
+			fuzz_fd_used[n / 8] |= (uint8_t)(1U << (n % 8));
+			fuzz_fd_next = n + 1;
+			return FUZZ_FD_BASE + (int)n;
+		}
+	}
+	errno = EMFILE;
+	return -1;
+}
+
+/**
+ * fuzz_is_fake() - Tell if a descriptor is one of ours
+ * @fd:		descriptor
+ *
+ * Return: true if it was returned by fuzz_fake_fd()
+ */
+static bool fuzz_is_fake(int fd)
+{
+	return fd >= FUZZ_FD_BASE && fd < FUZZ_FD_BASE + FUZZ_FD_COUNT;
 }
 
 /* --- Stubs: socket creation and set-up always succeed */
@@ -298,8 +327,12 @@ ssize_t __wrap_read(int fd, void *buf, size_t len)
 {
 	uint32_t flen;
 
-	if (fd != fuzz_tap)
+	if (fd != fuzz_tap && !fuzz_is_fake(fd))
 		return __real_read(fd, buf, len);
+	if (fd != fuzz_tap) {
+		errno = EAGAIN;
+		return -1;
+	}
 
 	if (fuzz_len - fuzz_off < sizeof(flen)) {
 		errno = EAGAIN;
@@ -319,16 +352,33 @@ ssize_t __wrap_read(int fd, void *buf, size_t len)
 
 ssize_t __wrap_write(int fd, const void *buf, size_t len)
 {
-	if (fd == fuzz_tap)
+	if (fuzz_is_fake(fd))
 		return (ssize_t)len;
 	return __real_write(fd, buf, len);
 }
 
 int __wrap_close(int fd)
 {
-	if (fd == fuzz_tap)
-		return 0;	/* reopened for the next input */
-	return __real_close(fd);
+	unsigned int n = (unsigned int)(fd - FUZZ_FD_BASE);
+
+	if (!fuzz_is_fake(fd))
+		return __real_close(fd);
+	if (fd != fuzz_tap)	/* the guest's is "reopened" for each input */
+		fuzz_fd_used[n / 8] &= (uint8_t)~(1U << (n % 8));
+	return 0;
+}
+
+int __wrap_fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	long arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, long);
+	va_end(ap);
+	if (fuzz_is_fake(fd))
+		return cmd == F_GETFL ? O_RDWR : 0;
+	return __real_fcntl(fd, cmd, arg);
 }
 
 /* --- Set-up: the sandbox's host configuration, as conf() would find it */
@@ -376,9 +426,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc; (void)argv;
 
-	fuzz_null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (fuzz_null < 0)
-		return -1;
 	fuzz_tap = fuzz_fake_fd();
 	log_init("passt", 1, 0, 0, 1);	/* warnings and errors only */
 	fuzz_conf();

@@ -37,6 +37,16 @@
  *	preceded by one line per failed connection (at most 20).  Exit 0 if
  *	every connection did what was expected, 1 otherwise.
  *
+ *   echo [-r READY] ADDR PORT
+ *	Accept connections until killed, one thread each, and send back
+ *	everything received until end of stream, then close.
+ *
+ *   rr [-s SRC] [-d SEC] [-c] [-t SEC] ADDR PORT
+ *	1-byte request/response against an echo server for SEC seconds
+ *	(default 5), print "rate=N count=N" (transactions per second); with
+ *	-c, each transaction on a new connection: connect, request,
+ *	response, close.  Exit 1 on any error.
+ *
  *   connect [-s SRC] [-t SEC] ADDR PORT
  *	Try to connect, print "result=connected|refused|timeout|
  *	unreachable|ERRNO-NAME ms=N", exit 0.
@@ -168,9 +178,10 @@ static unsigned int bar_waiting, bar_total;
 static void die_usage(void)
 {
 	fprintf(stderr,
-		"Usage: tcptool server [-r READY] ADDR PORT\n"
+		"Usage: tcptool server|echo [-r READY] ADDR PORT\n"
 		"       tcptool client [-s SRC] [-i ID] [-u N] [-d N] [-p N] "
 		"[-H] [-S] [-R] [-A MS] [-n CONNS] [-z] [-t SEC] ADDR PORT\n"
+		"       tcptool rr [-s SRC] [-d SEC] [-c] [-t SEC] ADDR PORT\n"
 		"       tcptool connect [-s SRC] [-t SEC] ADDR PORT\n");
 	exit(2);
 }
@@ -802,6 +813,32 @@ out:
 }
 
 /**
+ * echo_conn() - Echo one accepted connection until end of stream
+ * @arg:	struct conn, allocated by the accepting thread
+ *
+ * Return: NULL
+ */
+static void *echo_conn(void *arg)
+{
+	struct conn *c = arg;
+	ssize_t n;
+
+	c->ok = 1;
+	set_timeouts(c->fd);
+	if (!conn_bufs(c)) {
+		while ((n = recv(c->fd, c->buf, BUF_LEN, 0)) > 0 ||
+		       (n < 0 && errno == EINTR)) {
+			if (n > 0 && send_all(c, c->buf, (size_t)n, "echo"))
+				break;
+		}
+	}
+	close(c->fd);
+	conn_free(c);
+	free(c);
+	return NULL;
+}
+
+/**
  * addr_str() - Numeric form of a socket address, with the scope if any
  * @sa:		address
  * @buf:	destination
@@ -848,11 +885,12 @@ static int sock_addr(const char *addr, const char *port,
  * @addr:	address to bind
  * @port:	port
  * @ready_path:	file to create once listening, or NULL
+ * @fn:		thread function handling each connection
  *
  * Return: 1 on failure (never returns otherwise)
  */
 static int mode_server(const char *addr, const char *port,
-		       const char *ready_path)
+		       const char *ready_path, void *(*fn)(void *))
 {
 	struct sockaddr_storage sa;
 	pthread_attr_t attr;
@@ -908,7 +946,7 @@ static int mode_server(const char *addr, const char *port,
 		}
 		c->fd = s;
 		addr_str(&peer, c->peer, sizeof(c->peer));
-		if (pthread_create(&t, &attr, server_conn, c)) {
+		if (pthread_create(&t, &attr, fn, c)) {
 			close(s);
 			free(c);
 		}
@@ -1202,6 +1240,65 @@ static int mode_client(const char *addr, const char *port, const char *src,
 }
 
 /**
+ * mode_rr() - 1-byte request/response transactions for a while
+ * @addr:	address of an echo server
+ * @port:	port
+ * @src:	source address, or NULL
+ * @secs:	duration
+ * @crr:	new connection for every transaction
+ *
+ * Return: 0 on success, 1 on failure
+ */
+static int mode_rr(const char *addr, const char *port, const char *src,
+		   double secs, int crr)
+{
+	struct sockaddr_storage sa;
+	double t0 = now_ms(), end = t0 + secs * 1000, t;
+	unsigned long count = 0;
+	int fd = -1, err = 0, one = 1;
+	unsigned char b = 'x';
+	socklen_t sl;
+
+	sock_addr(addr, port, &sa, &sl);
+	do {
+		ssize_t n;
+
+		if (fd < 0) {
+			fd = connect_timeout(&sa, sl, src, &err);
+			if (fd < 0) {
+				fprintf(stderr, "tcptool: connect: %s\n",
+					err_name(err));
+				return 1;
+			}
+			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+				   sizeof(one));
+		}
+		if (send(fd, &b, 1, MSG_NOSIGNAL) != 1) {
+			fprintf(stderr, "tcptool: send: %s\n", strerror(errno));
+			return 1;
+		}
+		do
+			n = recv(fd, &b, 1, 0);
+		while (n < 0 && errno == EINTR);
+		if (n != 1) {
+			fprintf(stderr, "tcptool: recv: %s\n",
+				err_name(n < 0 ? errno : 0));
+			return 1;
+		}
+		count++;
+		if (crr) {
+			close(fd);
+			fd = -1;
+		}
+		t = now_ms();
+	} while (t < end);
+	if (fd >= 0)
+		close(fd);
+	printf("rate=%.0f count=%lu\n", count * 1000.0 / (t - t0), count);
+	return 0;
+}
+
+/**
  * mode_connect() - Try to connect, tell how it went
  * @addr:	destination address
  * @port:	port
@@ -1239,7 +1336,8 @@ int main(int argc, char **argv)
 	struct req r = { 0 };
 	const char *ready_path = NULL, *src = NULL, *mode;
 	unsigned int conns = 1;
-	int opt, varied = 0;
+	int opt, varied = 0, crr = 0;
+	double secs = 5;
 
 	if (argc < 2)
 		die_usage();
@@ -1248,13 +1346,20 @@ int main(int argc, char **argv)
 	argc--;
 	r.id = (uint64_t)getpid() << 20 ^ (uint64_t)now_ms();
 
-	while ((opt = getopt(argc, argv, "r:s:i:u:d:p:HSRA:n:zt:")) != -1) {
+	while ((opt = getopt(argc, argv, "r:s:i:u:d:p:HSRA:n:zt:c")) != -1) {
 		switch (opt) {
+		case 'c': crr = 1; break;
 		case 'r': ready_path = optarg; break;
 		case 's': src = optarg; break;
 		case 'i': r.id = strtoull(optarg, NULL, 0); break;
 		case 'u': r.up = parse_size(optarg); break;
-		case 'd': r.down = parse_size(optarg); break;
+		case 'd':
+			/* rr: duration in seconds; client: download size */
+			if (!strcmp(mode, "rr"))
+				secs = atof(optarg);
+			else
+				r.down = parse_size(optarg);
+			break;
 		case 'p': r.post = parse_size(optarg); break;
 		case 'H': r.flags |= F_HALF_C; break;
 		case 'S': r.flags |= F_HALF_S; break;
@@ -1273,10 +1378,16 @@ int main(int argc, char **argv)
 		die_usage();
 
 	if (!strcmp(mode, "server"))
-		return mode_server(argv[optind], argv[optind + 1], ready_path);
+		return mode_server(argv[optind], argv[optind + 1], ready_path,
+				   server_conn);
+	if (!strcmp(mode, "echo"))
+		return mode_server(argv[optind], argv[optind + 1], ready_path,
+				   echo_conn);
 	if (!strcmp(mode, "client"))
 		return mode_client(argv[optind], argv[optind + 1], src, &r,
 				   conns, varied);
+	if (!strcmp(mode, "rr"))
+		return mode_rr(argv[optind], argv[optind + 1], src, secs, crr);
 	if (!strcmp(mode, "connect"))
 		return mode_connect(argv[optind], argv[optind + 1], src);
 	die_usage();

@@ -74,8 +74,12 @@ check_eq cmd_no_leftover "" "$left"
 unshare --user --map-root-user --net sleep 300 &
 TPID=$!
 track_pid "$TPID"
-wait_for 5 test "$(readlink /proc/$TPID/ns/net 2>/dev/null)" != \
-	"$(readlink /proc/self/ns/net)"
+# own_netns() - The process has its own network namespace already
+own_netns() {
+	[ "$(readlink "/proc/$1/ns/net" 2>/dev/null)" != \
+	  "$(readlink /proc/self/ns/net)" ]
+}
+wait_for 5 own_netns "$TPID"
 
 timeout "$T" "$PASTA" --config-net -P "$TESTDIR/pid.pid" "$TPID" \
 	>"$TESTDIR/pid.log" 2>&1
@@ -105,7 +109,7 @@ if [ "$HAVE_BB" = 1 ]; then
 	unshare --user --map-root-user --net sleep 300 &
 	T2=$!
 	track_pid "$T2"
-	sleep 0.2
+	wait_for 5 own_netns "$T2"
 	timeout "$T" "$PASTA" -q -P "$TESTDIR/dhcp.pid" "$T2" \
 		>"$TESTDIR/dhcp.log" 2>&1
 	track_pidfile "$TESTDIR/dhcp.pid"
@@ -157,7 +161,7 @@ check_eq join_netns_opt "192.0.2.1/24" "$a4"
 unshare --user --map-root-user --net sleep 300 &
 T3=$!
 track_pid "$T3"
-sleep 0.2
+wait_for 5 own_netns "$T3"
 timeout "$T" "$PASTA" -q --config-net --userns "/proc/$T3/ns/user" \
 	--netns "/proc/$T3/ns/net" -P "$TESTDIR/userns.pid" \
 	>"$TESTDIR/userns.log" 2>&1

@@ -18,7 +18,8 @@ if [ -z "${PASST_TEST_SANDBOX:-}" ]; then
 		      sed 's/@.*//' | sort | tr '\n' ' ')
 	OUTER_ROUTES=$(ip route show 2>/dev/null; ip -6 route show 2>/dev/null)
 	OUTER_RUN_NETNS=$(ls /run/netns 2>/dev/null | tr '\n' ' ')
-	export OUTER_LINKS
+	SLEEPER_MARK="sandbox-selftest-sleeper-$$-$RANDOM"
+	export OUTER_LINKS SLEEPER_MARK
 
 	# sandbox_after_hook() - Checks done outside once the sandbox is gone
 	sandbox_after_hook() {
@@ -36,7 +37,7 @@ if [ -z "${PASST_TEST_SANDBOX:-}" ]; then
 		fi
 		now=$(ls /run/netns 2>/dev/null | tr '\n' ' ')
 		check_eq sandbox_real_run_unchanged "$OUTER_RUN_NETNS" "$now"
-		if grep -qs 'sandbox-selftest-sleeper' /proc/[0-9]*/cmdline; then
+		if grep -qs "$SLEEPER_MARK" /proc/[0-9]*/cmdline; then
 			fail sandbox_cleanup "a process started inside survived"
 		else
 			pass sandbox_cleanup
@@ -53,6 +54,14 @@ check sandbox_netns "same network namespace as outside" \
 	test "$(readlink /proc/self/ns/net)" != "$PASST_TEST_OUTER_NETNS"
 
 check sandbox_root "not uid 0 in the user namespace" test "$(id -u)" = 0
+
+if [ "$PASST_TEST_SANDBOX" = map ]; then
+	check_eq sandbox_idmap "0 0 65536 / 0 0 65536" \
+		"$(xargs <"/proc/self/uid_map") / $(xargs <"/proc/self/gid_map")"
+else
+	check_eq sandbox_idmap "0 $PASST_TEST_OUTER_UID 1" \
+		"$(xargs <"/proc/self/uid_map")"
+fi
 
 check sandbox_pidns "test script is not PID 1" test "$$" = 1
 
@@ -119,7 +128,7 @@ check sandbox_wait_for_timeout "wait_for false did not fail in time" \
 	test "$rc" = 1 -a $((SECONDS - start)) -le 2
 check sandbox_wait_for_ok "wait_for true failed" wait_for 1 true
 
-bg_start "$TESTDIR/sleeper.log" bash -c 'exec -a sandbox-selftest-sleeper sleep 300'
+bg_start "$TESTDIR/sleeper.log" bash -c "exec -a $SLEEPER_MARK sleep 300"
 sleeper=$BG_PID
 check sandbox_bg_start "background process not running" \
 	wait_for 2 pid_alive "$sleeper"

@@ -4,8 +4,9 @@
 # test/integration/sandboxing.sh - The sandbox of isolation.c, seen from
 # outside while passt and pasta serve real clients:
 #   - a full session in each mode (DHCP with udhcpc, SLAAC, ICMP, UDP and TCP
-#     traffic, whatever of it works) with the seccomp filter on: the program
-#     must survive it, and the kernel must have logged no seccomp kill;
+#     traffic, pasta's spliced loopback forwarding, whatever of it works)
+#     with the seccomp filter on: the program must survive it, and the
+#     kernel must have logged no seccomp kill;
 #   - /proc/PID/status: no capabilities (pasta: only CAP_SYS_ADMIN,
 #     CAP_NET_ADMIN, CAP_NET_BIND_SERVICE, in its own user namespace),
 #     NoNewPrivs 1, Seccomp 2; /proc/PID/root is empty;
@@ -17,7 +18,9 @@
 #     namespace goes away (the watch is set up before the sandbox);
 #   - started as root in the initial user namespace (outside the sandbox:
 #     passt mode, a UNIX socket in a private directory, nothing is sent), it
-#     runs as nobody, or as the --runas user.
+#     runs as nobody, or as the --runas user; started by an ordinary user
+#     there, passt is sandboxed and pasta runs a command in a namespace of
+#     its own.
 #
 # A seccomp kill shows up as SIGSYS (exit status 159) and in the kernel log
 # as an audit record (type=1326) with the number of the syscall that is
@@ -29,8 +32,9 @@
 . "$(dirname "$0")/../lib/clients.sh"
 . "$(dirname "$0")/../lib/l4.sh"
 
+UNPRIV_CASES="sandboxing_unprivileged_passt sandboxing_unprivileged_pasta"
 ROOT_CASES="sandboxing_root_nobody sandboxing_root_nobody_sandboxed
-sandboxing_root_runas"
+sandboxing_root_runas $UNPRIV_CASES"
 CASES="sandboxing_passt_session sandboxing_passt_dhcp sandboxing_passt_alive
 sandboxing_passt_status sandboxing_passt_empty_root sandboxing_passt_userns
 sandboxing_passt_not_killed sandboxing_pasta_session sandboxing_pasta_dhcp
@@ -172,11 +176,63 @@ root_checks() {
 	root_case "$dir" "54321 54321" --runas 54321
 	check_eq sandboxing_root_runas "54321 54321" \
 		"$(echo "$ROOT_STATUS" | cut -d' ' -f1-2)"
+
+	unprivileged_checks "$dir"
+}
+
+# unprivileged_checks() - An ordinary user in the initial user namespace:
+# passt sandboxes itself, pasta runs a command in a namespace of its own
+# (the command's namespace: nothing it does leaves the machine)
+# $1:	private directory
+unprivileged_checks() {
+	local dir="$1/nobody" rc
+	if ! have_cmd setpriv; then
+		skip_all "setpriv not available" $UNPRIV_CASES
+		return
+	fi
+	chmod 755 "$1" && mkdir -p "$dir" && chown nobody "$dir"
+	set -- setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" \
+		--clear-groups
+	"$@" test -x "$PASST" 2>/dev/null || {
+		skip_all "nobody can't run $PASST (directory permissions)" \
+			$UNPRIV_CASES
+		return
+	}
+
+	bg_start "$dir/passt.log" "$@" "$PASST" -f -s "$dir/s.sock" -t none \
+		-u none
+	if wait_for 5 test -S "$dir/s.sock" && ! sanitizer_build &&
+	   wait_for 5 eval '[ "$(status_field '"$BG_PID"' Seccomp)" = 2 ]'; then
+		check_eq sandboxing_unprivileged_passt \
+			"$(id -u nobody) 0000000000000000 1" \
+			"$(status_field "$BG_PID" Uid | awk '{ print $2 }') $(
+			   status_field "$BG_PID" CapEff) $(
+			   status_field "$BG_PID" NoNewPrivs)"
+	elif sanitizer_build; then
+		skip sandboxing_unprivileged_passt "sanitizer build"
+	else
+		fail sandboxing_unprivileged_passt "not running: $(
+			log_tail "$dir/passt.log")"
+	fi
+	kill_pid "$BG_PID"
+	untrack_pid "$BG_PID"
+
+	(cd "$dir" && timeout 30 "$@" "$PASTA" --config-net -f -- \
+		sh -c 'grep -q "^Seccomp:.*2" /proc/$PPID/status' \
+		>"$dir/pasta.log" 2>&1)
+	rc=$?
+	if sanitizer_build; then
+		check sandboxing_unprivileged_pasta "exit status $rc: $(
+			log_tail "$dir/pasta.log")" test "$rc" -le 1
+	else
+		check sandboxing_unprivileged_pasta "exit status $rc: $(
+			log_tail "$dir/pasta.log")" test "$rc" -eq 0
+	fi
 }
 
 if [ -z "${PASST_TEST_SANDBOX:-}" ]; then
 	root_checks
-	DMESG_START=$(dmesg 2>/dev/null | wc -l)
+	UPTIME_START=$(cut -d' ' -f1 /proc/uptime)
 	dmesg >/dev/null 2>&1 && DMESG_OK=1 || DMESG_OK=0
 
 	# sandbox_after_hook() - Seccomp kills of our binary in the kernel log
@@ -185,7 +241,8 @@ if [ -z "${PASST_TEST_SANDBOX:-}" ]; then
 		if [ "$DMESG_OK" != 1 ]; then
 			skip sandboxing_no_seccomp_kill "kernel log not readable"
 		else
-			kills=$(dmesg | tail -n +"$((DMESG_START + 1))" |
+			kills=$(dmesg |
+				awk -v t="$UPTIME_START" -F'[][]' '$2 + 0 >= t' |
 				grep 'type=1326' | grep "exe=\"$REPO/passt\"")
 			if [ -z "$kills" ]; then
 				pass sandboxing_no_seccomp_kill
@@ -222,6 +279,10 @@ R4=$SANDBOX_OUTSIDE4
 R6=$SANDBOX_OUTSIDE6
 UDP_PORT=7777
 TCP_PORT=7778
+UDP_LO_PORT=7779	# pasta -U: host loopback peers
+TCP_LO_PORT=7780	# pasta -T
+UDP_IN_PORT=7781	# pasta -u: peers inside the namespace
+TCP_IN_PORT=7782	# pasta -t
 # Capabilities pasta keeps: CAP_NET_BIND_SERVICE, CAP_NET_ADMIN, CAP_SYS_ADMIN
 PASTA_CAPS=0000000000201400
 NO_CAPS=0000000000000000
@@ -236,10 +297,14 @@ fi
 if [ "$HAVE_SOCAT" = 1 ]; then
 	bg_start "$TESTDIR/tcpecho.log" ip netns exec remote \
 		socat TCP6-LISTEN:$TCP_PORT,ipv6only=0,reuseaddr,fork EXEC:cat
+	bg_start "$TESTDIR/tcpecho-lo.log" \
+		socat TCP4-LISTEN:$TCP_LO_PORT,bind=127.0.0.1,reuseaddr,fork EXEC:cat
 fi
+[ -x "$UDPTOOL" ] && bg_start "$TESTDIR/udpecho-lo.log" \
+	"$UDPTOOL" echo 127.0.0.1 "$UDP_LO_PORT"
 
 # The guest's side of a session, run by pasta as its command or by the test
-# in the namespace of the relay: $1 interface, $2 result directory
+# in the namespace of the relay: $1 interface, $2 result directory, $3 mode
 cat >"$TESTDIR/session.sh" <<EOF
 I=\$1; D=\$2
 exec >"\$D/session.log" 2>&1
@@ -272,10 +337,32 @@ if command -v socat >/dev/null; then
 	t tcp4 sh -c 'echo sandboxing | socat -T 5 - TCP4:$R4:$TCP_PORT | grep -q sandboxing'
 	t tcp6 sh -c 'echo sandboxing | socat -T 5 - TCP6:[$R6]:$TCP_PORT | grep -q sandboxing'
 fi
+# pasta, -T and -U: loopback of the namespace to the host's, spliced (with
+# sockets opened inside the namespace at run time)
+if [ "\$3" = pasta ]; then
+	[ -x "$UDPTOOL" ] && t udp_splice "$UDPTOOL" send -c 50 -W 1000 127.0.0.1 $UDP_LO_PORT
+	command -v socat >/dev/null &&
+		t tcp_splice sh -c 'echo sandboxing | socat -T 5 - TCP4:127.0.0.1:$TCP_LO_PORT | grep -q sandboxing'
+fi
+# pasta, -t and -u: the host's loopback to servers in the namespace, spliced
+# through sockets that pasta opens in the namespace at run time (ns_call())
+pids=""
+if [ "\$3" = pasta ]; then
+	if command -v socat >/dev/null; then
+		socat TCP4-LISTEN:$TCP_IN_PORT,bind=127.0.0.1,reuseaddr,fork EXEC:cat &
+		pids="\$pids \$!"
+	fi
+	if [ -x "$UDPTOOL" ]; then
+		"$UDPTOOL" echo 127.0.0.1 $UDP_IN_PORT &
+		pids="\$pids \$!"
+	fi
+	sleep 0.5
+fi
 touch "\$D/done"
 # pasta's command: stay until the test has looked at pasta
 n=300
 while [ ! -e "\$D/release" ] && [ \$n -gt 0 ]; do sleep 0.1; n=\$((n - 1)); done
+for p in \$pids; do kill \$p; wait \$p; done 2>/dev/null
 exit 0
 EOF
 
@@ -304,7 +391,8 @@ mkdir -p "$D"
 passt_start "$SOCK" -d || note "passt did not start: $(log_tail "$SOCK.log")"
 P=$PASST_PID
 if relay_start guest "$SOCK" tap0 -m 02:00:00:00:0c:01; then
-	timeout 120 ip netns exec guest bash "$TESTDIR/session.sh" tap0 "$D"
+	timeout 120 ip netns exec guest bash "$TESTDIR/session.sh" tap0 "$D" \
+		passt
 else
 	note "relay did not connect: $(log_tail "$TESTDIR/relay-guest-tap0.log")"
 fi
@@ -364,10 +452,24 @@ fi
 
 D=$TESTDIR/pasta
 mkdir -p "$D"
-bg_start "$D/pasta.log" "$PASTA" -d -- bash "$TESTDIR/session.sh" \
-	"$SANDBOX_IF" "$D"
+bg_start "$D/pasta.log" "$PASTA" -d -T "$TCP_LO_PORT" -U "$UDP_LO_PORT" \
+	-t "$TCP_IN_PORT" -u "$UDP_IN_PORT" -- \
+	bash "$TESTDIR/session.sh" "$SANDBOX_IF" "$D" pasta
 P=$BG_PID
 wait_for 120 test -e "$D/done"
+# From the host's loopback into the namespace: the other way of splicing
+if [ -x "$UDPTOOL" ]; then
+	timeout 10 "$UDPTOOL" send -c 50 -W 1000 127.0.0.1 "$UDP_IN_PORT" \
+		>"$D/udp_splice_in.out" 2>&1 &&
+		echo udp_splice_in=ok >>"$D/traffic" ||
+		echo udp_splice_in=failed >>"$D/traffic"
+fi
+if [ "$HAVE_SOCAT" = 1 ]; then
+	echo sandboxing | timeout 10 socat -T 5 - TCP4:127.0.0.1:"$TCP_IN_PORT" \
+		2>/dev/null | grep -q sandboxing &&
+		echo tcp_splice_in=ok >>"$D/traffic" ||
+		echo tcp_splice_in=failed >>"$D/traffic"
+fi
 session_checks pasta "$D" "$P"
 check_sandboxed sandboxing_pasta "$P" "$PASTA_CAPS"
 cmd="seccomp=$(sed -n 's/^Seccomp:[[:space:]]*//p' "$D/self_status")"

@@ -12,7 +12,10 @@
 #     address for the first, and the gateway address for the others;
 #   - zero retransmission timeouts on the guest's side (TcpExtTCPTimeouts
 #     of the guest namespace) while the guest sends in bulk, outbound and
-#     inbound.
+#     inbound;
+#   - the same at a guest MTU of 1500 (TCP_SMALL1500, default 16M): upload
+#     and download, IPv4 and IPv6, no retransmission timeout while the
+#     guest sends.
 #
 # Sizes: TCP_BIG (default 256M) for the outbound and remote-inbound
 # transfers of IPv4, TCP_SMALL (default 64M) for the others, to keep the
@@ -27,6 +30,7 @@
 MODES=${TCP_MODES:-pasta passt}
 BIG=${TCP_BIG:-256M}
 SMALL=${TCP_SMALL:-64M}
+SMALL1500=${TCP_SMALL1500:-16M}
 XFER_SECS=${TCP_XFER_SECS:-150}
 export PASST_TEST_TIMEOUT=${PASST_TEST_TIMEOUT:-580}
 
@@ -37,6 +41,9 @@ for m in $MODES; do
 			 in_remote_peer in_host_up in_host_down in_host_peer \
 			 in_lo_up in_lo_down in_lo_peer rto_out rto_in; do
 			CASES="$CASES tcp_${m}_$c$v"
+		done
+		for c in up down rto; do
+			CASES="$CASES tcp_${m}_mtu1500_$c$v"
 		done
 	done
 done
@@ -139,6 +146,7 @@ run_mode() {
 
 		# Outbound: upload (guest sends: no RTO allowed), download
 		size=$(size_of $v out)
+		tcp_settle "$L4_GUEST"
 		to0=$(tcp_counter "$L4_GUEST" TcpExtTCPTimeouts)
 		rs0=$(tcp_counter "$L4_GUEST" TcpRetransSegs)
 		tcp_xfer "tcp_${m}_out_up$v" "$L4_GUEST" "$rlog" "$XFER_SECS" \
@@ -158,6 +166,7 @@ run_mode() {
 			-t 30 -s "$r" -u "$size" "$gaddr" "$PORT_FWD"
 		rate_note "tcp_${m}_in_remote_up$v ($size)"
 		peer_check "tcp_${m}_in_remote_peer$v" "$r"
+		tcp_settle "$L4_GUEST"
 		to0=$(tcp_counter "$L4_GUEST" TcpExtTCPTimeouts)
 		rs0=$(tcp_counter "$L4_GUEST" TcpRetransSegs)
 		tcp_xfer "tcp_${m}_in_remote_down$v" remote "$glog" \
@@ -184,14 +193,18 @@ run_mode() {
 		rate_note "tcp_${m}_in_host_down$v ($size)"
 
 		# Inbound from the host's loopback: the guest sees the gateway
+		# (pasta may splice it: then the guest sees its loopback)
 		size=$(size_of $v in_lo)
 		tcp_xfer "tcp_${m}_in_lo_up$v" "" "$glog" "$XFER_SECS" \
 			-t 30 -u "$size" "$lo" "$PORT_FWD"
 		rate_note "tcp_${m}_in_lo_up$v ($size)"
-		if [ "$v" = 4 ]; then
-			peer_check "tcp_${m}_in_lo_peer$v" "$SANDBOX_GW4"
+		local gw=$SANDBOX_GW4
+		[ "$v" = 6 ] && gw=$SANDBOX_GW6
+		if [ "$m" = pasta ] && echo "$XFER_LINE" | grep -q " peer=$lo "; then
+			pass "tcp_${m}_in_lo_peer$v"
+			note "tcp_${m}_in_lo_peer$v: spliced, the guest saw $lo"
 		else
-			peer_check "tcp_${m}_in_lo_peer$v" "$SANDBOX_GW6"
+			peer_check "tcp_${m}_in_lo_peer$v" "$gw"
 		fi
 		tcp_xfer "tcp_${m}_in_lo_down$v" "" "$glog" "$XFER_SECS" \
 			-t 30 -d "$size" "$lo" "$PORT_FWD"
@@ -207,8 +220,46 @@ run_mode() {
 	note "tcp_$m: $(( $(date +%s) - t_mode )) s"
 }
 
+# run_mtu1500() - Outbound transfers at a guest MTU of 1500
+# $1:	pasta or passt
+run_mtu1500() {
+	local m="$1" v r rlog to0 to1 rs0 rs1 rc t_mode
+	local opts="-m 1500"
+	t_mode=$(date +%s)
+	[ "$m" = pasta ] && opts="$opts -t none -T none -u none -U none"
+	# shellcheck disable=SC2086
+	if ! L4_MTU=1500 L4_DEBUG=-f l4_guest_up "$m" $opts; then
+		fail "tcp_${m}_mtu1500_setup" "guest not usable: $(log_tail "$L4_LOG")"
+		l4_guest_down
+		return
+	fi
+	note "tcp_${m}_mtu1500: guest MTU $(in_guest cat "/sys/class/net/$GUEST_IF/mtu" 2>/dev/null)"
+	for v in 4 6; do
+		r=$SANDBOX_OUTSIDE4; rlog=$RLOG4
+		[ "$v" = 6 ] && { r=$SANDBOX_OUTSIDE6; rlog=$RLOG6; }
+		tcp_settle "$L4_GUEST"
+		to0=$(tcp_counter "$L4_GUEST" TcpExtTCPTimeouts)
+		rs0=$(tcp_counter "$L4_GUEST" TcpRetransSegs)
+		tcp_xfer "tcp_${m}_mtu1500_up$v" "$L4_GUEST" "$rlog" 60 \
+			-t 30 -u "$SMALL1500" "$r" "$PORT_OUT"
+		rc=$?
+		rate_note "tcp_${m}_mtu1500_up$v ($SMALL1500)"
+		to1=$(tcp_counter "$L4_GUEST" TcpExtTCPTimeouts)
+		rs1=$(tcp_counter "$L4_GUEST" TcpRetransSegs)
+		rto_check "tcp_${m}_mtu1500_rto$v" "$to0" "$to1" "$rs0" "$rs1" \
+			"$rc"
+		tcp_xfer "tcp_${m}_mtu1500_down$v" "$L4_GUEST" "$rlog" 60 \
+			-t 30 -d "$SMALL1500" "$r" "$PORT_OUT"
+		rate_note "tcp_${m}_mtu1500_down$v ($SMALL1500)"
+	done
+	l4_alive || fail "tcp_${m}_mtu1500_alive" "$m died: $(log_tail "$L4_LOG")"
+	l4_guest_down
+	note "tcp_${m}_mtu1500: $(( $(date +%s) - t_mode )) s"
+}
+
 for m in $MODES; do
 	run_mode "$m"
+	run_mtu1500 "$m"
 done
 note "tcp: $(( $(date +%s) - T0 )) s in all"
 

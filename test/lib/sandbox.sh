@@ -70,7 +70,7 @@ sandbox_enter() {
 		in_sandbox || die "sandbox marker set, but still in the outer network namespace"
 		if [ "$PASST_TEST_SANDBOX" = map ]; then
 			# The outer process writes our ID maps: wait for them
-			wait_for 10 test "$(id -u)" = 0 ||
+			wait_for 10 sandbox_mapped ||
 				die "no user namespace mapping"
 		fi
 		sandbox_setup || die "sandbox set-up failed"
@@ -87,6 +87,7 @@ sandbox_enter() {
 	}
 	local limit="${PASST_TEST_TIMEOUT:-500}" rc child map_opt
 	PASST_TEST_OUTER_NETNS="$(readlink /proc/self/ns/net)"
+	PASST_TEST_OUTER_UID="$(id -u)"
 	# As root of the machine, map 65536 IDs (programs that switch to
 	# their own user, like tcpdump, work); otherwise map just ourselves
 	if can_map_ids; then
@@ -96,7 +97,7 @@ sandbox_enter() {
 		PASST_TEST_SANDBOX=root
 		map_opt="--map-root-user"
 	fi
-	export PASST_TEST_OUTER_NETNS PASST_TEST_SANDBOX
+	export PASST_TEST_OUTER_NETNS PASST_TEST_OUTER_UID PASST_TEST_SANDBOX
 	# Keep standard input (background jobs get /dev/null), if we have one
 	{ exec 3<&0; } 2>/dev/null || exec 3</dev/null
 	timeout -k 5 "$limit" unshare --user $map_opt --net --mount \
@@ -122,6 +123,11 @@ sandbox_enter() {
 	exit "$rc"
 }
 
+# sandbox_mapped() - Our user ID is mapped (to root) in the user namespace
+sandbox_mapped() {
+	[ "$(id -u)" = 0 ]
+}
+
 # can_map_ids() - Whether we may write a 65536-ID map for a child user
 # namespace: root in the machine's own user namespace
 can_map_ids() {
@@ -135,8 +141,11 @@ sandbox_write_maps() {
 	local t="$1" u="" n=0 ours
 	ours=$(readlink /proc/self/ns/user)
 	while [ "$n" -lt 100 ]; do
-		u=$(cat "/proc/$t/task/$t/children" 2>/dev/null |
-		    awk '{ print $1 }')
+		if [ -r "/proc/$t/task/$t/children" ]; then
+			u=$(awk '{ print $1 }' "/proc/$t/task/$t/children")
+		else
+			u=$(pgrep -P "$t" 2>/dev/null | head -n1)
+		fi
 		if [ -n "$u" ] &&
 		   [ "$(readlink "/proc/$u/ns/user" 2>/dev/null)" != "$ours" ]; then
 			echo "0 0 65536" >"/proc/$u/uid_map" 2>/dev/null &&

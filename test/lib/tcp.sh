@@ -7,9 +7,10 @@
 # the modes come from l4.sh).
 #
 #   tcp_build			build test/helpers/tcptool if missing
-#   tcp_server NS ADDR PORT	start "tcptool server" in NS ("" for the
-#				sandbox itself), wait until it listens; sets
-#				SRV_PID, SRV_LOG
+#   tcp_server NS ADDR PORT [MODE]
+#				start "tcptool server" (or MODE: echo) in NS
+#				("" for the sandbox itself), wait until it
+#				listens; sets SRV_PID, SRV_LOG
 #   tcp_xfer CASE NS LOG SECS ARGS...
 #				run "tcptool client ARGS..." in NS with a new
 #				ID, within SECS seconds; PASS if the client
@@ -19,6 +20,8 @@
 #   tcp_counter NS NAME		value of a counter of /proc/net/netstat or
 #				/proc/net/snmp (TcpExtTCPTimeouts,
 #				TcpRetransSegs, ...) in NS
+#   tcp_settle NS [SECS]		wait until NS has no TCP socket closing
+#				(FIN-WAIT-1, CLOSING, LAST-ACK)
 #   fd_count PID [KIND]		descriptors of a process (KIND: socket,
 #				timerfd, ...: only those)
 
@@ -49,19 +52,20 @@ ns_run() {
 # $1:	namespace name, "" for the sandbox
 # $2:	address
 # $3:	port
+# $4:	server (default) or echo
 # Set: SRV_PID, SRV_LOG
 # Return: 0 once listening (5 s at most)
 tcp_server() {
-	local ns="$1" addr="$2" port="$3" ready tag
+	local ns="$1" addr="$2" port="$3" mode="${4:-server}" ready tag
 	tag="${ns:-host}-${addr//[:%]/_}-$port"
 	ready="$TESTDIR/srv-$tag.ready"
 	SRV_LOG="$TESTDIR/srv-$tag.log"
 	rm -f "$ready"
 	if [ -n "$ns" ]; then
-		bg_start "$SRV_LOG" ip netns exec "$ns" "$TCPTOOL" server \
+		bg_start "$SRV_LOG" ip netns exec "$ns" "$TCPTOOL" "$mode" \
 			-r "$ready" "$addr" "$port"
 	else
-		bg_start "$SRV_LOG" "$TCPTOOL" server -r "$ready" "$addr" \
+		bg_start "$SRV_LOG" "$TCPTOOL" "$mode" -r "$ready" "$addr" \
 			"$port"
 	fi
 	SRV_PID=$BG_PID
@@ -138,4 +142,20 @@ fd_count() {
 	else
 		ls -l "/proc/$pid/fd" 2>/dev/null | grep -c -- "$kind"
 	fi
+}
+
+# tcp_closing() - Sockets of a namespace in a closing state awaiting an ACK
+# $1:	namespace name, "" for the sandbox
+tcp_closing() {
+	ns_run "$1" ss -Htan state fin-wait-1 state closing state last-ack \
+		2>/dev/null | grep -c .
+}
+
+# tcp_settle() - Wait until no socket of a namespace waits for the ACK of
+# its FIN, so that retransmission counters only move for what comes next
+# $1:	namespace name, "" for the sandbox
+# $2:	time limit in seconds (default 5)
+tcp_settle() {
+	TCP_SETTLE_NS="$1"
+	wait_for "${2:-5}" eval '[ "$(tcp_closing "$TCP_SETTLE_NS")" -eq 0 ]'
 }

@@ -671,6 +671,37 @@ static const struct bad_case bad_cases[] = {
 	  "invalid interface" },
 	{ MODE_PASST, { "-i", "no_such_if0" }, "-i", "no such interface" },
 	{ MODE_PASST, { "-p", "" }, "-p", "empty" },
+	{ MODE_PASST, { "--fd", "x" }, "--fd", "invalid file descriptor" },
+	{ MODE_PASST, { "-F", "999" }, "-F", "not an open file descriptor" },
+	{ MODE_PASST, { "-F", "0", "-s", "/tmp/x" }, "--fd", "--socket" },
+	{ MODE_PASTA, { "-F", "0" }, "--fd", "target" },
+	{ MODE_PASST, { "--log-size", "100" }, "--log-size", "at least" },
+	{ MODE_PASST, { "--log-size", "8192" }, "--log-size", "--log-file" },
+	{ MODE_PASST, { "-l", "/nonexistent/dir/log" }, "--log-file",
+	  "can't open" },
+	{ MODE_PASST, { "-H", "bad_name" }, "-H", "invalid name" },
+	{ MODE_PASST, { "--fqdn", "a..example" }, "--fqdn", "invalid name" },
+	{ MODE_PASST, { "--map-guest-addr", "x" }, "--map-guest-addr",
+	  "invalid address" },
+	{ MODE_PASST, { "--map-guest-addr", "192.0.2.9", "--map-guest-addr",
+			"192.0.2.8" }, "--map-guest-addr", "twice" },
+	{ MODE_PASST, { "--map-host-loopback", "none", "--map-host-loopback",
+			"192.0.2.9" }, "--map-host-loopback", "none" },
+	{ MODE_PASST, { "--no-map-gw", "--map-host-loopback", "192.0.2.9" },
+	  "--map-host-loopback", "--no-map-gw" },
+	{ MODE_PASST, { "--map-host-loopback", "127.0.0.1" },
+	  "--map-host-loopback", "loopback" },
+	{ MODE_PASST, { "--host-lo-to-ns-lo" }, "--host-lo-to-ns-lo",
+	  "only valid in pasta" },
+	{ MODE_PASST, { "--no-splice" }, "--no-splice", "only valid in pasta" },
+	{ MODE_PASST, { "--outbound-if4", "no_such_if0" }, "--outbound-if4",
+	  "no such interface" },
+	{ MODE_PASST, { "-o", "224.0.0.1" }, "-o", "multicast" },
+	{ MODE_PASST, { "--outbound", "nowhere" }, "--outbound", "invalid" },
+	{ MODE_PASST, { "-6", "--map-guest-addr", "192.0.2.9" },
+	  "--ipv6-only", "--map-guest-addr" },
+	{ MODE_PASST, { "--dns-host", "0.0.0.0" }, "--dns-host",
+	  "unspecified" },
 	{ MODE_PASST, { "-s", "/tmp/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 			"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 			"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" }, "-s", "too long" },
@@ -974,6 +1005,64 @@ static void test_conf_options(void)
 }
 
 /**
+ * test_conf_clients() - Options that libvirt, podman and rootlesskit pass
+ */
+static void test_conf_clients(void)
+{
+	char *a1[] = { "passt", "-l", "/tmp/conf_test.log", "--log-size",
+		       "8192", "-H", "vm1", "--fqdn", "vm1.example.org.",
+		       "--map-guest-addr", "192.0.2.99", "--dns-forward",
+		       "192.0.2.97", "--dns-host", "192.0.2.98", "-o",
+		       "192.0.2.2", "--outbound-if4", "veth0", "--stderr",
+		       "--outbound-if6=veth0", NULL };
+	char *a2[] = { "passt", NULL };
+	char *a3[] = { "passt", "--map-host-loopback", "none", NULL };
+	char *a4[] = { "passt", "--map-host-loopback", "192.0.2.77",
+		       "--map-host-loopback", "2001:db8::77", NULL };
+	char *a5[] = { "pasta", "--no-splice", "--host-lo-to-ns-lo",
+		       "--config-net", NULL };
+	char *a6[] = { "passt", "-F", "0", NULL };
+	const struct ctx *x = &r.ctx;
+
+	run_conf(MODE_PASST, 1, a1);
+	CHECK(r.status == 0 && !strcmp(x->log_file, "/tmp/conf_test.log") &&
+	      x->log_size == 8192 && !strcmp(x->hostname, "vm1") &&
+	      !strcmp(x->fqdn.n, "vm1.example.org"),
+	      "clients: --log-file --log-size -H --fqdn");
+	CHECK(addr4_is(x->ip4.map_guest_addr, "192.0.2.99") &&
+	      addr4_is(x->ip4.dns_match, "192.0.2.97") &&
+	      addr4_is(x->ip4.dns_host, "192.0.2.98") &&
+	      addr4_is(x->ip4.addr_out, "192.0.2.2") &&
+	      !strcmp(x->ip4.ifname_out, "veth0") &&
+	      !strcmp(x->ip6.ifname_out, "veth0") && !x->foreground,
+	      "clients: --map-guest-addr --dns-host -o --outbound-if4/6");
+	unlink("/tmp/conf_test.log");
+	run_conf(MODE_PASST, 1, a2);
+	CHECK(r.status == 0 && addr4_is(x->ip4.map_host_lo, "192.0.2.1") &&
+	      addr6_is(&x->ip6.map_host_lo, "fe80::1") &&
+	      !x->ip4.map_guest_addr.s_addr && !x->fd_tap_given,
+	      "clients: --map-host-loopback defaults to the gateway");
+
+	run_conf(MODE_PASST, 1, a3);
+	CHECK(r.status == 0 && !x->ip4.map_host_lo.s_addr &&
+	      IN6_IS_ADDR_UNSPECIFIED(&x->ip6.map_host_lo) && x->no_map_gw,
+	      "clients: --map-host-loopback none implies --no-map-gw");
+
+	run_conf(MODE_PASST, 1, a4);
+	CHECK(r.status == 0 && addr4_is(x->ip4.map_host_lo, "192.0.2.77") &&
+	      addr6_is(&x->ip6.map_host_lo, "2001:db8::77") && !x->no_map_gw,
+	      "clients: --map-host-loopback for both IP versions");
+
+	run_conf(MODE_PASTA, 1, a5);
+	CHECK(r.status == 0 && x->no_splice && x->host_lo_to_ns_lo &&
+	      x->pasta_conf_ns, "clients: --no-splice --host-lo-to-ns-lo");
+
+	run_conf(MODE_PASST, 1, a6);
+	CHECK(r.status == 0 && x->fd_tap == 0 && x->fd_tap_given &&
+	      x->one_off, "clients: -F implies --one-off");
+}
+
+/**
  * test_conf_no_host() - A host without any route can't be used
  */
 static void test_conf_no_host(void)
@@ -1020,6 +1109,7 @@ int main(void)
 		       "or no 'ip'\n");
 	} else {
 		test_conf_options();
+		test_conf_clients();
 		test_conf_no_host();
 	}
 

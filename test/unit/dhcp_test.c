@@ -723,6 +723,59 @@ static void test_fuzz(void)
 	CHECK(!bad, "fuzz: every reply well-formed and bounded");
 }
 
+/* Host name (12) and client FQDN (81, RFC 4702) */
+static void test_names(void)
+{
+	static const uint8_t fqdn_wire[] = "\3vm1\7example\3org";
+	static const uint8_t cf_ascii[] = { 0x01, 0, 0, 'x' };
+	static const uint8_t cf_wire[] = { 0x05, 0, 0, 1, 'x', 0 };
+	const uint8_t *v;
+	size_t len;
+
+	ctx_init();
+	strcpy(c.hostname, "vm1");
+	strcpy(c.fqdn.n, "vm1.example.org");
+
+	msg_start(1);
+	msg_end();
+	CHECK(run_msg() && (v = reply_opt(12, &len)) && len == 3 &&
+	      !memcmp(v, "vm1", 3), "names: host name always sent");
+	CHECK(!reply_opt(81, &len), "names: FQDN not sent unasked");
+
+	msg_start(1);
+	msg_opt(55, 3, "\1\3\x51");
+	msg_end();
+	CHECK(run_msg() && (v = reply_opt(81, &len)) &&
+	      len == 3 + sizeof(fqdn_wire) && v[0] == 0x0c &&
+	      v[1] == 255 && v[2] == 255 &&
+	      !memcmp(v + 3, fqdn_wire, sizeof(fqdn_wire)),
+	      "names: FQDN asked in option 55, wire format, N and E");
+
+	msg_start(3);
+	msg_set_addr(12, "192.0.2.10");
+	msg_opt(81, sizeof(cf_wire), cf_wire);
+	msg_end();
+	CHECK(run_msg() && reply_type() == 5 && (v = reply_opt(81, &len)) &&
+	      v[0] == (0x08 | 0x04 | 0x02) &&
+	      !memcmp(v + 3, fqdn_wire, sizeof(fqdn_wire)),
+	      "names: client FQDN with S: O set, no update (N)");
+
+	msg_start(1);
+	msg_opt(81, sizeof(cf_ascii), cf_ascii);
+	msg_end();
+	CHECK(run_msg() && (v = reply_opt(81, &len)) &&
+	      len == 3 + strlen("vm1.example.org") && v[0] == (0x08 | 0x02) &&
+	      !memcmp(v + 3, "vm1.example.org", len - 3),
+	      "names: ASCII encoding answered in kind");
+
+	c.hostname[0] = c.fqdn.n[0] = '\0';
+	msg_start(1);
+	msg_opt(81, sizeof(cf_wire), cf_wire);
+	msg_end();
+	CHECK(run_msg() && !reply_opt(12, &len) && !reply_opt(81, &len),
+	      "names: nothing without -H and --fqdn");
+}
+
 int main(void)
 {
 	test_encoder();
@@ -733,6 +786,7 @@ int main(void)
 	test_other_types();
 	test_malformed();
 	test_overload();
+	test_names();
 	test_fuzz();
 
 	return UNIT_RESULT();

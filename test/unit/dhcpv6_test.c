@@ -545,6 +545,44 @@ static void test_fuzz(void)
 	CHECK(!bad, "fuzz: every reply well-formed and bounded");
 }
 
+/* Client FQDN (39, RFC 4704) */
+static void test_fqdn(void)
+{
+	static const uint8_t fqdn_wire[] = "\3vm1\7example\3org";
+	size_t len, o;
+
+	ctx_init();
+	strcpy(c.fqdn.n, "vm1.example.org");
+
+	msg_client(1, false);
+	CHECK(run_msg() && !ropt(39, &len), "fqdn: not sent unasked");
+
+	msg_start(1);
+	msg_opt(1, sizeof(client_duid), client_duid);
+	msg_opt(6, 4, "\0\x17\0\x27");
+	msg_ia_na(NULL);
+	CHECK(run_msg() && (o = ropt(39, &len)) &&
+	      len == 1 + sizeof(fqdn_wire) && sent[o] == 0x04 &&
+	      !memcmp(sent + o + 1, fqdn_wire, sizeof(fqdn_wire)) &&
+	      reply_wellformed(), "fqdn: asked in ORO, flag N");
+
+	msg_client(1, false);
+	msg_opt(39, 3, "\x01\1x");
+	CHECK(run_msg() && (o = ropt(39, &len)) && sent[o] == (0x04 | 0x02),
+	      "fqdn: client's S answered with O and N");
+
+	msg_start(11);
+	msg_opt(6, 2, "\0\x27");
+	CHECK(run_msg() && (o = ropt(39, &len)) &&
+	      !memcmp(sent + o + 1, fqdn_wire, sizeof(fqdn_wire)),
+	      "fqdn: INFORMATION-REQUEST");
+
+	c.fqdn.n[0] = '\0';
+	msg_client(1, false);
+	msg_opt(39, 3, "\x01\1x");
+	CHECK(run_msg() && !ropt(39, &len), "fqdn: nothing without --fqdn");
+}
+
 int main(void)
 {
 	test_solicit();
@@ -552,6 +590,7 @@ int main(void)
 	test_confirm_info();
 	test_malformed();
 	test_sizes();
+	test_fqdn();
 	test_fuzz();
 
 	return UNIT_RESULT();

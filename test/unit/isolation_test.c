@@ -14,6 +14,7 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -182,6 +183,10 @@ static void run_case(const char *name, enum passt_mode mode, void (*fn)(void),
 		return;
 	}
 	if (!pid) {
+		int null = open("/dev/null", O_WRONLY);
+
+		if (null >= 0)	/* "switching to nobody" and similar notes */
+			dup2(null, STDERR_FILENO);
 		close(p[0]);
 		sandbox(mode);
 		if (write(p[1], "sandboxed", 9) != 9)

@@ -3,14 +3,17 @@
  * fwd.c - Address translation between the guest's view and the host's
  *
  * With default options there is no NAT: the guest has the host's address and
- * talks to the world with it.  Two exceptions, described in passt.1, NOTES:
+ * talks to the world with it.  The exceptions, described in passt.1, NOTES:
  *
- * - the gateway address, as a destination from the guest, means the host
- *   itself: it becomes the host's loopback address (unless --no-map-gw), and
- *   --dns-forward ADDR, port 53, becomes the host's first resolver;
+ * - the gateway address (--map-host-loopback), as a destination from the
+ *   guest, means the host itself: it becomes the host's loopback address
+ *   (unless --no-map-gw); --map-guest-addr ADDR becomes the host's own
+ *   address; --dns-forward ADDR, port 53, becomes the host's resolver
+ *   (--dns-host);
  * - for flows started on the host side (port forwarding), a source that the
  *   guest could not answer to (loopback, or the guest's own address, which
- *   is also the host's) is shown to the guest as the gateway.
+ *   is also the host's) is shown to the guest as the gateway, or, for the
+ *   host's own address, as the --map-guest-addr address if given.
  *
  * Flows remember both views, so replies need no translation here.
  *
@@ -74,8 +77,12 @@ void fwd_nat_from_guest(const struct ctx *c, int af, const void *dst,
 		if (dport == DNS_PORT && c->ip4.dns_match.s_addr &&
 		    a.s_addr == c->ip4.dns_match.s_addr)
 			a = c->ip4.dns_host;
-		else if (!c->no_map_gw && a.s_addr == c->ip4.gw.s_addr)
+		else if (c->ip4.map_host_lo.s_addr &&
+			 a.s_addr == c->ip4.map_host_lo.s_addr)
 			a.s_addr = htonl(INADDR_LOOPBACK);
+		else if (c->ip4.map_guest_addr.s_addr &&
+			 a.s_addr == c->ip4.map_guest_addr.s_addr)
+			a = c->ip4.addr;
 		memcpy(out, &a, sizeof(a));
 		return;
 	}
@@ -88,8 +95,12 @@ void fwd_nat_from_guest(const struct ctx *c, int af, const void *dst,
 		    !IN6_IS_ADDR_UNSPECIFIED(&c->ip6.dns_match) &&
 		    IN6_ARE_ADDR_EQUAL(&a, &c->ip6.dns_match))
 			a = c->ip6.dns_host;
-		else if (!c->no_map_gw && IN6_ARE_ADDR_EQUAL(&a, &c->ip6.gw))
+		else if (!IN6_IS_ADDR_UNSPECIFIED(&c->ip6.map_host_lo) &&
+			 IN6_ARE_ADDR_EQUAL(&a, &c->ip6.map_host_lo))
 			a = in6addr_loopback;
+		else if (!IN6_IS_ADDR_UNSPECIFIED(&c->ip6.map_guest_addr) &&
+			 IN6_ARE_ADDR_EQUAL(&a, &c->ip6.map_guest_addr))
+			a = c->ip6.addr;
 		memcpy(out, &a, sizeof(a));
 	}
 }
@@ -109,12 +120,15 @@ static int fwd_nat_to_guest4(const struct ctx *c, const struct in_addr *src,
 	struct in_addr s = *src;
 
 	*gdst = c->ip4.addr_seen.s_addr ? c->ip4.addr_seen : c->ip4.addr;
-	if ((ntohl(s.s_addr) >> 24) == IN_LOOPBACKNET ||
-	    s.s_addr == c->ip4.addr.s_addr || s.s_addr == gdst->s_addr ||
-	    !s.s_addr) {
-		if (c->no_map_gw)
+	if ((s.s_addr == c->ip4.addr.s_addr || s.s_addr == gdst->s_addr) &&
+	    c->ip4.map_guest_addr.s_addr) {
+		s = c->ip4.map_guest_addr;
+	} else if ((ntohl(s.s_addr) >> 24) == IN_LOOPBACKNET ||
+		   s.s_addr == c->ip4.addr.s_addr ||
+		   s.s_addr == gdst->s_addr || !s.s_addr) {
+		if (!c->ip4.map_host_lo.s_addr)
 			return -1;
-		s = c->ip4.gw;
+		s = c->ip4.map_host_lo;
 	}
 	*gsrc = s;
 	return 0;
@@ -136,12 +150,16 @@ static int fwd_nat_to_guest6(const struct ctx *c, const struct in6_addr *src,
 
 	*gdst = IN6_IS_ADDR_UNSPECIFIED(&c->ip6.addr_seen) ? c->ip6.addr :
 							      c->ip6.addr_seen;
-	if (IN6_IS_ADDR_LOOPBACK(&s) || IN6_IS_ADDR_UNSPECIFIED(&s) ||
-	    IN6_ARE_ADDR_EQUAL(&s, &c->ip6.addr) ||
-	    IN6_ARE_ADDR_EQUAL(&s, gdst)) {
-		if (c->no_map_gw)
+	if ((IN6_ARE_ADDR_EQUAL(&s, &c->ip6.addr) ||
+	     IN6_ARE_ADDR_EQUAL(&s, gdst)) &&
+	    !IN6_IS_ADDR_UNSPECIFIED(&c->ip6.map_guest_addr)) {
+		s = c->ip6.map_guest_addr;
+	} else if (IN6_IS_ADDR_LOOPBACK(&s) || IN6_IS_ADDR_UNSPECIFIED(&s) ||
+		   IN6_ARE_ADDR_EQUAL(&s, &c->ip6.addr) ||
+		   IN6_ARE_ADDR_EQUAL(&s, gdst)) {
+		if (IN6_IS_ADDR_UNSPECIFIED(&c->ip6.map_host_lo))
 			return -1;
-		s = c->ip6.gw;
+		s = c->ip6.map_host_lo;
 	}
 	if (IN6_IS_ADDR_LINKLOCAL(&s) &&
 	    !IN6_IS_ADDR_UNSPECIFIED(&c->ip6.addr_ll_seen))

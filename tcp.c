@@ -896,6 +896,42 @@ static socklen_t tcp_sockaddr(int af, const void *addr, uint16_t port,
 }
 
 /**
+ * tcp_bind_outbound() - Bind an outbound socket as -o and --outbound-if ask
+ * @c:		execution context
+ * @conn:	connection, with its socket
+ *
+ * Return: 0 on success, -1 on failure
+ */
+static int tcp_bind_outbound(const struct ctx *c, const struct tcp_conn *conn)
+{
+	const char *ifname = conn->af == AF_INET ? c->ip4.ifname_out :
+						   c->ip6.ifname_out;
+	struct sockaddr_storage sa;
+	bool any;
+
+	if (*ifname && setsockopt(conn->sock, SOL_SOCKET, SO_BINDTODEVICE,
+				  ifname, (socklen_t)strlen(ifname) + 1)) {
+		debug("TCP: can't bind to %s: %s", ifname, strerror(errno));
+		return -1;
+	}
+
+	if (conn->af == AF_INET) {
+		any = !c->ip4.addr_out.s_addr;
+		tcp_sockaddr(AF_INET, &c->ip4.addr_out, 0, 0, &sa);
+	} else {
+		any = IN6_IS_ADDR_UNSPECIFIED(&c->ip6.addr_out);
+		tcp_sockaddr(AF_INET6, &c->ip6.addr_out, 0, c->ifi6, &sa);
+	}
+	if (!any && bind(conn->sock, (struct sockaddr *)&sa,
+			 conn->af == AF_INET ? sizeof(struct sockaddr_in) :
+					       sizeof(struct sockaddr_in6))) {
+		debug("TCP: can't bind outbound address: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/**
  * tcp_conn_from_tap() - A SYN from the guest: connect out
  * @c:		execution context
  * @af:		address family
@@ -942,6 +978,10 @@ static void tcp_conn_from_tap(struct ctx *c, int af, const void *saddr,
 		return;
 	}
 	conn->sock = s;
+	if (tcp_bind_outbound(c, conn)) {
+		tcp_rst(c, conn);
+		return;
+	}
 
 	sl = tcp_sockaddr(af, &dst, conn->rport, c->ifi6, &sa);
 	if (connect(s, (struct sockaddr *)&sa, sl) && errno != EINPROGRESS) {
@@ -1579,7 +1619,7 @@ void tcp_listen_handler(struct ctx *c, union epoll_ref ref,
 		/* pasta: loopback connections, and every connection from the
 		 * namespace's side, bypass the tap device
 		 */
-		if (c->mode == MODE_PASTA &&
+		if (c->mode == MODE_PASTA && !c->no_splice &&
 		    tcp_splice_conn_from_sock(c, side, port, s, &sa))
 			continue;
 		if (side == TCP_SIDE_NS) {

@@ -198,8 +198,6 @@ int main(int argc, char **argv)
 
 	conf(&c, argc, argv);
 
-	if (*c.pid_file)
-		pidfile_fd = pidfile_open(c.pid_file);
 	pcap_init(c.pcap);
 
 	if (c.mode == MODE_PASTA)
@@ -211,6 +209,10 @@ int main(int argc, char **argv)
 		/* Needs the filesystem and outer PIDs: before the sandbox */
 		pasta_netns_quit_init(&c, by_pid);
 	}
+
+	/* Once the guest side works: no PID file is left on a failure */
+	if (*c.pid_file)
+		pidfile_fd = pidfile_open(c.pid_file);
 
 	if (!c.no_tcp)
 		tcp_init(&c);

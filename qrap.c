@@ -270,9 +270,9 @@ static int qrap_is_opt(const char *arg, const char *name)
  * qrap_plumb() - Make sure the arguments use our descriptor for networking
  * @argc:	number of arguments in qrap_argv, the program included
  *
- * Return: new number of arguments
+ * qrap_argv stays NULL-terminated.
  */
-static int qrap_plumb(int argc)
+static void qrap_plumb(int argc)
 {
 	int i, first = -1;
 	char id[128];
@@ -281,7 +281,7 @@ static int qrap_plumb(int argc)
 		if ((qrap_is_opt(qrap_argv[i], "netdev") ||
 		     qrap_is_opt(qrap_argv[i], "net")) &&
 		    qrap_has_fd(qrap_argv[i + 1]))
-			return argc;
+			return;
 		if (first < 0 && qrap_is_opt(qrap_argv[i], "netdev"))
 			first = i + 1;
 	}
@@ -297,7 +297,7 @@ static int qrap_plumb(int argc)
 		qrap_msg("replacing -netdev %s with -netdev %s",
 			 qrap_argv[first], qrap_netdev);
 		qrap_argv[first] = qrap_netdev;
-		return argc;
+		return;
 	}
 
 	snprintf(qrap_netdev, sizeof(qrap_netdev), "socket,%s,id=%s",
@@ -307,7 +307,6 @@ static int qrap_plumb(int argc)
 	qrap_argv[argc++] = "-device";
 	qrap_argv[argc++] = "virtio-net-pci,netdev=" QRAP_NETDEV_ID;
 	qrap_argv[argc] = NULL;
-	return argc;
 }
 
 /**
@@ -361,7 +360,7 @@ int main(int argc, char **argv)
 	qrap_argv[n] = NULL;
 
 	snprintf(qrap_fd_opt, sizeof(qrap_fd_opt), "fd=%i", fd);
-	n = qrap_plumb(n);
+	qrap_plumb(n);
 
 	s = qrap_connect(path);
 	if (s != fd) {

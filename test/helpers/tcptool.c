@@ -16,9 +16,10 @@
  *	  [why=...]
  *
  *   client [-s SRC] [-i ID] [-u N] [-d N] [-p N] [-H] [-S] [-R] [-A MS]
- *	    [-n CONNS] [-z] [-t SEC] ADDR PORT
+ *	    [-W MS] [-n CONNS] [-z] [-t SEC] ADDR PORT
  *	One connection (or CONNS at once), each doing, in order:
  *	  - send a header: ID, sizes and flags (the server does its part);
+ *	  - with -W, wait MS ms (the connection stays open, idle);
  *	  - upload N bytes (-u), then a trailer (count, hash); with -H, shut
  *	    down the writing side right after (half-close by the client);
  *	  - read the server's verdict on the upload (its count and hash);
@@ -100,6 +101,7 @@
  * struct req - What a connection does, as sent in the header
  * @flags:	F_* flags
  * @abort_ms:	client side only: wait before resetting (F_WAIT_RST)
+ * @idle_ms:	client side only: wait after the header
  * @id:		connection ID, key of its streams
  * @up:		bytes client to server
  * @down:	bytes server to client
@@ -108,6 +110,7 @@
 struct req {
 	uint32_t flags;
 	uint32_t abort_ms;
+	uint32_t idle_ms;
 	uint64_t id;
 	uint64_t up;
 	uint64_t down;
@@ -180,7 +183,8 @@ static void die_usage(void)
 	fprintf(stderr,
 		"Usage: tcptool server|echo [-r READY] ADDR PORT\n"
 		"       tcptool client [-s SRC] [-i ID] [-u N] [-d N] [-p N] "
-		"[-H] [-S] [-R] [-A MS] [-n CONNS] [-z] [-t SEC] ADDR PORT\n"
+		"[-H] [-S] [-R] [-A MS] [-W MS] [-n CONNS] [-z] [-t SEC] "
+		"ADDR PORT\n"
 		"       tcptool rr [-s SRC] [-d SEC] [-c] [-t SEC] ADDR PORT\n"
 		"       tcptool connect [-s SRC] [-t SEC] ADDR PORT\n");
 	exit(2);
@@ -1036,6 +1040,8 @@ static void client_run(struct conn *c)
 	put64(h + 40, r->post);
 	if (conn_bufs(c) || send_all(c, h, sizeof(h), "header"))
 		return;
+	if (r->idle_ms)
+		usleep(r->idle_ms * 1000);
 
 	t0 = now_ms();
 	if (send_stream(c, stream_key(r->id, DIR_UP), r->up, "upload"))
@@ -1346,7 +1352,7 @@ int main(int argc, char **argv)
 	argc--;
 	r.id = (uint64_t)getpid() << 20 ^ (uint64_t)now_ms();
 
-	while ((opt = getopt(argc, argv, "r:s:i:u:d:p:HSRA:n:zt:c")) != -1) {
+	while ((opt = getopt(argc, argv, "r:s:i:u:d:p:HSRA:W:n:zt:c")) != -1) {
 		switch (opt) {
 		case 'c': crr = 1; break;
 		case 'r': ready_path = optarg; break;
@@ -1367,6 +1373,9 @@ int main(int argc, char **argv)
 		case 'A':
 			r.flags |= F_WAIT_RST;
 			r.abort_ms = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case 'W':
+			r.idle_ms = (uint32_t)strtoul(optarg, NULL, 0);
 			break;
 		case 'n': conns = (unsigned int)strtoul(optarg, NULL, 0); break;
 		case 'z': varied = 1; break;

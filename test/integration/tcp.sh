@@ -13,7 +13,7 @@
 #   - zero retransmission timeouts on the guest's side (TcpExtTCPTimeouts
 #     of the guest namespace) while the guest sends in bulk, outbound and
 #     inbound;
-#   - the same at a guest MTU of 1500 (TCP_SMALL1500, default 16M): upload
+#   - the same at a guest MTU of 1500 (TCP_SMALL1500, default 64M): upload
 #     and download, IPv4 and IPv6, no retransmission timeout while the
 #     guest sends.
 #
@@ -30,7 +30,7 @@
 MODES=${TCP_MODES:-pasta passt}
 BIG=${TCP_BIG:-256M}
 SMALL=${TCP_SMALL:-64M}
-SMALL1500=${TCP_SMALL1500:-16M}
+SMALL1500=${TCP_SMALL1500:-64M}
 XFER_SECS=${TCP_XFER_SECS:-150}
 export PASST_TEST_TIMEOUT=${PASST_TEST_TIMEOUT:-580}
 
@@ -116,7 +116,7 @@ rto_check() {
 # run_mode() - Every case for one mode
 # $1:	pasta or passt
 run_mode() {
-	local m="$1" v addr r rlog glog to0 to1 rs0 rs1 rc size gaddr lo
+	local m="$1" v r rlog glog to0 to1 rs0 rs1 rc size gaddr lo
 	local t_mode
 	t_mode=$(date +%s)
 	local opts="-t $PORT_FWD"
@@ -169,8 +169,11 @@ run_mode() {
 		tcp_settle "$L4_GUEST"
 		to0=$(tcp_counter "$L4_GUEST" TcpExtTCPTimeouts)
 		rs0=$(tcp_counter "$L4_GUEST" TcpRetransSegs)
+		# (-S: the guest shuts down first, so that its FIN, answered
+		# or not, isn't counted here: tcp_conn.sh checks that)
 		tcp_xfer "tcp_${m}_in_remote_down$v" remote "$glog" \
-			"$XFER_SECS" -t 30 -s "$r" -d "$size" "$gaddr" "$PORT_FWD"
+			"$XFER_SECS" -t 30 -s "$r" -S -d "$size" "$gaddr" \
+			"$PORT_FWD"
 		rc=$?
 		rate_note "tcp_${m}_in_remote_down$v ($size)"
 		to1=$(tcp_counter "$L4_GUEST" TcpExtTCPTimeouts)
@@ -240,7 +243,7 @@ run_mtu1500() {
 		tcp_settle "$L4_GUEST"
 		to0=$(tcp_counter "$L4_GUEST" TcpExtTCPTimeouts)
 		rs0=$(tcp_counter "$L4_GUEST" TcpRetransSegs)
-		tcp_xfer "tcp_${m}_mtu1500_up$v" "$L4_GUEST" "$rlog" 60 \
+		tcp_xfer "tcp_${m}_mtu1500_up$v" "$L4_GUEST" "$rlog" 90 \
 			-t 30 -u "$SMALL1500" "$r" "$PORT_OUT"
 		rc=$?
 		rate_note "tcp_${m}_mtu1500_up$v ($SMALL1500)"
@@ -248,7 +251,7 @@ run_mtu1500() {
 		rs1=$(tcp_counter "$L4_GUEST" TcpRetransSegs)
 		rto_check "tcp_${m}_mtu1500_rto$v" "$to0" "$to1" "$rs0" "$rs1" \
 			"$rc"
-		tcp_xfer "tcp_${m}_mtu1500_down$v" "$L4_GUEST" "$rlog" 60 \
+		tcp_xfer "tcp_${m}_mtu1500_down$v" "$L4_GUEST" "$rlog" 90 \
 			-t 30 -d "$SMALL1500" "$r" "$PORT_OUT"
 		rate_note "tcp_${m}_mtu1500_down$v ($SMALL1500)"
 	done

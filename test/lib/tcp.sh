@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash
 #
 # test/lib/tcp.sh - Shared parts of the TCP tests: the tcptool helper,
 # servers started in a namespace with their logs, transfers checked on both
@@ -137,11 +138,7 @@ tcp_counter() {
 # $2:	only those whose link contains this (socket, timerfd, ...)
 fd_count() {
 	local pid="$1" kind="${2:-}"
-	if [ -z "$kind" ]; then
-		ls "/proc/$pid/fd" 2>/dev/null | wc -l
-	else
-		ls -l "/proc/$pid/fd" 2>/dev/null | grep -c -- "$kind"
-	fi
+	find "/proc/$pid/fd" -mindepth 1 -lname "*$kind*" 2>/dev/null | wc -l
 }
 
 # tcp_closing() - Sockets of a namespace in a closing state awaiting an ACK

@@ -24,8 +24,8 @@
 
 VM_KVER=""
 VM_KERNEL=""
-VM_MODULES="virtio virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev
-virtio_pci failover net_failover virtio_net"
+VM_MODULES="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev
+virtio_pci failover net_failover virtio_net"	# in dependency order
 VM_QEMU=qemu-system-x86_64
 VM_WHY=""
 
@@ -106,16 +106,19 @@ done
 r slaac "addr=$a"
 r route6 "$(ip -6 route show default | head -n1)"
 
-if ping -c 1 -W 3 "$VM_PING4" >/dev/null 2>&1; then r ping4 ok; else r ping4 fail; fi
-if ping6 -c 1 -W 3 "$VM_PING6" >/dev/null 2>&1; then r ping6 ok; else r ping6 fail; fi
+if ping -c 1 -W 3 "$VM_PING4" >/tmp/ping4.log 2>&1; then r ping4 ok; else r ping4 fail; fi
+if ping6 -c 3 -W 3 "$VM_PING6" >/tmp/ping6.log 2>&1; then r ping6 ok; else r ping6 fail; fi
 
-wget -q -T 20 -O /tmp/f4 "$VM_URL4" 2>/tmp/wget4.log
+timeout 30 wget -O /tmp/f4 "$VM_URL4" 2>/tmp/wget4.log
 r fetch4 "$(sha256sum /tmp/f4 2>/dev/null | cut -d' ' -f1) $(wc -c </tmp/f4 2>/dev/null)"
-wget -q -T 20 -O /tmp/f6 "$VM_URL6" 2>/tmp/wget6.log
+timeout 30 wget -O /tmp/f6 "$VM_URL6" 2>/tmp/wget6.log
 r fetch6 "$(sha256sum /tmp/f6 2>/dev/null | cut -d' ' -f1) $(wc -c </tmp/f6 2>/dev/null)"
 
 mkdir -p /www
 head -c 300000 /dev/urandom >/www/served
+for f in /tmp/ping4.log /tmp/ping6.log /tmp/wget4.log /tmp/wget6.log; do
+	sed "s|^|VM-LOG $f: |" "$f"
+done
 r served "$(sha256sum /www/served | cut -d' ' -f1)"
 httpd -p 80 -h /www
 r ready
@@ -209,7 +212,7 @@ vm_stop() {
 # $2:	word after "VM-TEST"
 # $3:	timeout, seconds
 vm_wait() {
-	wait_for "$3" grep -q "^VM-TEST $2\\b" "$1"
+	wait_for "$3" grep -qa "^VM-TEST $2\\b" "$1" 2>/dev/null
 }
 
 # vm_value() - Rest of the first result line with a word

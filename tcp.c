@@ -1182,13 +1182,18 @@ static void tcp_ack_from_tap(struct ctx *c, struct tcp_conn *conn,
  * @c:		execution context
  * @conn:	connection
  *
+ * If the guest's FIN was the last thing, its ACK is still to be sent: send
+ * it first, or the guest retransmits the FIN until it times out.
+ *
  * Return: true if the connection was closed
  */
-static bool tcp_conn_done(const struct ctx *c, struct tcp_conn *conn)
+static bool tcp_conn_done(struct ctx *c, struct tcp_conn *conn)
 {
 	if ((conn->events & TCP_TAP_FIN_RCVD) &&
 	    (conn->events & TCP_TAP_FIN_SENT) &&
 	    conn->seq_ack_from_tap == conn->seq_to_tap) {
+		if (conn->flags & TCP_ACK_DUE)
+			tcp_send_ctrl(c, conn, TH_ACK);
 		tcp_conn_close(c, conn, false);
 		return true;
 	}

@@ -18,8 +18,9 @@
  * to the destination translated by fwd_nat_from_guest() (the gateway is the
  * host's loopback); the kernel fills in identifier and checksum.  Replies
  * get the guest's identifier back (the sequence number is untouched), a new
- * checksum, and the source translated by fwd_nat_to_guest(), and go to the
- * guest as frames.
+ * checksum, and go to the guest as frames, from the address the guest sent
+ * its latest request to and to the address it sent it from: a guest with
+ * several addresses gets its replies where it asked.
  *
  * Only echo requests are taken from the guest: any other message is
  * dropped.  Sockets idle for ICMP_TIMEOUT_S seconds are closed.  If the host
@@ -62,6 +63,8 @@
  * @id:		the guest's echo identifier, host order
  * @next_free:	next free entry (free entries only), 0 for none
  * @last:	CLOCK_MONOTONIC seconds of the last request
+ * @gaddr:	guest address of the latest request (IPv4: first 4 bytes)
+ * @gpeer:	address the guest sent that request to: replies come from it
  */
 struct icmp_flow {
 	int fd;
@@ -69,6 +72,8 @@ struct icmp_flow {
 	uint16_t id;
 	uint16_t next_free;
 	time_t last;
+	struct in6_addr gaddr;
+	struct in6_addr gpeer;
 };
 
 static struct icmp_flow icmp_flows[ICMP_FLOWS];
@@ -212,6 +217,28 @@ static void icmp_flow_close(uint16_t idx)
 }
 
 /**
+ * icmp_flow_addrs() - Remember who asked and whom, for the replies
+ * @af:		AF_INET or AF_INET6
+ * @id:		echo identifier, with an open flow
+ * @saddr:	guest's source address
+ * @daddr:	destination as the guest sent it
+ *
+ * A guest may have several addresses: replies go back to the one that
+ * asked, from the address it asked, whatever the host-side translation.
+ */
+static void icmp_flow_addrs(int af, uint16_t id, const void *saddr,
+			    const void *daddr)
+{
+	struct icmp_flow *f = &icmp_flows[icmp_by_id[af == AF_INET6][id]];
+	size_t alen = af == AF_INET ? 4 : 16;
+
+	memset(&f->gaddr, 0, sizeof(f->gaddr));
+	memset(&f->gpeer, 0, sizeof(f->gpeer));
+	memcpy(&f->gaddr, saddr, alen);
+	memcpy(&f->gpeer, daddr, alen);
+}
+
+/**
  * icmp_tap_handler() - An ICMP or ICMPv6 message from the guest
  * @c:		execution context
  * @af:		AF_INET or AF_INET6
@@ -233,7 +260,6 @@ void icmp_tap_handler(struct ctx *c, int af, const void *saddr,
 	socklen_t sl;
 	int fd;
 
-	(void)saddr;
 	len = packet_len(p, 0);
 	msg = packet_get(p, 0, 0, len, NULL);
 	if (!msg || len < ICMP_ECHO_HDR_LEN) {
@@ -257,6 +283,7 @@ void icmp_tap_handler(struct ctx *c, int af, const void *saddr,
 	fd = icmp_flow_get(c, af, id, now);
 	if (fd < 0)
 		return;
+	icmp_flow_addrs(af, id, saddr, daddr);
 
 	fwd_nat_from_guest(c, af, daddr, 0, &hdst);
 	memset(&sa, 0, sizeof(sa));
@@ -292,19 +319,12 @@ static void icmp_reply(const struct ctx *c, const struct icmp_flow *f,
 {
 	int af = f->v6 ? AF_INET6 : AF_INET;
 	uint8_t reply = f->v6 ? ICMP6_ECHO_REPLY : ICMP_ECHOREPLY;
-	struct in6_addr gsrc, gdst;
-	const void *src;
+	const struct in6_addr *gsrc = &f->gpeer, *gdst = &f->gaddr;
 	uint16_t sum;
 
+	(void)peer;	/* the socket only gets replies to what it sent */
 	if (len < ICMP_ECHO_HDR_LEN || l4[0] != reply) {
 		debug("ICMP: unexpected message on ping socket dropped");
-		return;
-	}
-	src = f->v6 ? (const void *)&peer->sin6_addr :
-		      (const void *)&((const struct sockaddr_in *)peer)->sin_addr;
-	if (fwd_nat_to_guest(c, af, src, &gsrc, &gdst)) {
-		debug("ICMP: echo reply from an address the guest can't "
-		      "see dropped");
 		return;
 	}
 
@@ -313,13 +333,13 @@ static void icmp_reply(const struct ctx *c, const struct icmp_flow *f,
 	l4[5] = (uint8_t)f->id;
 	l4[2] = l4[3] = 0;
 	if (f->v6)
-		sum = csum(l4, len, csum_pseudo6(&gsrc, &gdst, IPPROTO_ICMPV6,
+		sum = csum(l4, len, csum_pseudo6(gsrc, gdst, IPPROTO_ICMPV6,
 						 len));
 	else
 		sum = csum(l4, len, 0);
 	memcpy(l4 + 2, &sum, sizeof(sum));
 
-	tap_l2l3_hdr(c, icmp_frame, af, &gsrc, &gdst,
+	tap_l2l3_hdr(c, icmp_frame, af, gsrc, gdst,
 		     f->v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, len);
 	tap_send_frame(c, icmp_frame, TAP_L2L3_LEN(af) + len);
 }

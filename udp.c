@@ -118,6 +118,7 @@
  * @gport:	guest port the flow belongs to, host order
  * @next_free:	next free entry (free entries only), 0 for none
  * @last:	CLOCK_MONOTONIC seconds of the last datagram either way
+ * @gaddr:	guest address that last sent from @gport (IPv4: 4 bytes)
  */
 struct udp_flow {
 	int fd;
@@ -125,6 +126,7 @@ struct udp_flow {
 	uint16_t gport;
 	uint16_t next_free;
 	time_t last;
+	struct in6_addr gaddr;
 };
 
 static struct udp_flow udp_flows[UDP_FLOWS];
@@ -457,6 +459,50 @@ static void udp_send_batch(int fd, unsigned int n)
 }
 
 /**
+ * udp_flow_gaddr_set() - Remember which guest address uses a guest port
+ * @af:		AF_INET or AF_INET6
+ * @gport:	guest port, with an open flow
+ * @saddr:	guest's source address
+ */
+static void udp_flow_gaddr_set(int af, uint16_t gport, const void *saddr)
+{
+	struct udp_flow *f = &udp_flows[udp_by_port[af == AF_INET6][gport]];
+
+	memset(&f->gaddr, 0, sizeof(f->gaddr));
+	memcpy(&f->gaddr, saddr, af == AF_INET ? 4 : 16);
+}
+
+/**
+ * udp_flow_gaddr() - Send replies to the guest address that used the port
+ * @af:		AF_INET or AF_INET6
+ * @gport:	guest port a datagram goes to
+ * @gsrc:	source the guest will see
+ * @gdst:	guest address, replaced by the flow's if the scopes match
+ *
+ * A guest may have several addresses (SLAAC and DHCPv6, say): the latest
+ * one seen is not necessarily the one a flow uses.
+ */
+static void udp_flow_gaddr(int af, uint16_t gport, const void *gsrc,
+			   void *gdst)
+{
+	uint16_t idx = udp_by_port[af == AF_INET6][gport];
+	const struct udp_flow *f = &udp_flows[idx];
+
+	if (!idx || f->fd < 0)
+		return;
+	if (af == AF_INET) {
+		if (f->gaddr.s6_addr32[0])
+			memcpy(gdst, &f->gaddr, sizeof(struct in_addr));
+		return;
+	}
+	if (IN6_IS_ADDR_UNSPECIFIED(&f->gaddr) ||
+	    IN6_IS_ADDR_LINKLOCAL(&f->gaddr) !=
+	    IN6_IS_ADDR_LINKLOCAL((const struct in6_addr *)gsrc))
+		return;
+	memcpy(gdst, &f->gaddr, sizeof(struct in6_addr));
+}
+
+/**
  * udp_tap_handler() - Datagrams of one flow from the guest to the host
  * @c:		execution context
  * @af:		AF_INET or AF_INET6
@@ -479,7 +525,6 @@ void udp_tap_handler(struct ctx *c, int af, const void *saddr,
 	size_t i;
 	int fd;
 
-	(void)saddr;
 	h = packet_get(p, 0, 0, UDP_HDR_LEN, NULL);
 	if (!h) {
 		debug("UDP: datagram from guest without header");
@@ -496,6 +541,8 @@ void udp_tap_handler(struct ctx *c, int af, const void *saddr,
 
 	fwd_nat_from_guest(c, af, daddr, dport, &hdst);
 	fd = udp_tap_sock(c, af, sport, now);
+	if (fd >= 0)
+		udp_flow_gaddr_set(af, sport, saddr);
 	if (fd < 0) {
 		udp_stats.no_flow += p->count;
 		return;
@@ -1058,6 +1105,7 @@ static unsigned int udp_sock_to_guest(struct ctx *c, int fd, int af,
 			      udp_stats.unmapped);
 			continue;
 		}
+		udp_flow_gaddr(af, gport, &gsrc, &gdst);
 		udp_frame(c, af, udp_slots[i], udp_rmsg[i].msg_len, &gsrc,
 			  ntohs(udp_rpeer[i].sin6_port), &gdst, gport,
 			  &udp_frames[nf++]);

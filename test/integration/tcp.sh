@@ -243,7 +243,7 @@ run_mtu1500() {
 		tcp_settle "$L4_GUEST"
 		to0=$(tcp_counter "$L4_GUEST" TcpExtTCPTimeouts)
 		rs0=$(tcp_counter "$L4_GUEST" TcpRetransSegs)
-		tcp_xfer "tcp_${m}_mtu1500_up$v" "$L4_GUEST" "$rlog" 90 \
+		tcp_xfer "tcp_${m}_mtu1500_up$v" "$L4_GUEST" "$rlog" 60 \
 			-t 30 -u "$SMALL1500" "$r" "$PORT_OUT"
 		rc=$?
 		rate_note "tcp_${m}_mtu1500_up$v ($SMALL1500)"
@@ -251,7 +251,7 @@ run_mtu1500() {
 		rs1=$(tcp_counter "$L4_GUEST" TcpRetransSegs)
 		rto_check "tcp_${m}_mtu1500_rto$v" "$to0" "$to1" "$rs0" "$rs1" \
 			"$rc"
-		tcp_xfer "tcp_${m}_mtu1500_down$v" "$L4_GUEST" "$rlog" 90 \
+		tcp_xfer "tcp_${m}_mtu1500_down$v" "$L4_GUEST" "$rlog" 60 \
 			-t 30 -d "$SMALL1500" "$r" "$PORT_OUT"
 		rate_note "tcp_${m}_mtu1500_down$v ($SMALL1500)"
 	done

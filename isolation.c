@@ -183,25 +183,6 @@ static void isolate_switch_user(uid_t uid, gid_t gid, bool strict)
 }
 
 /**
- * isolate_write_map() - Write a one-line ID map or the setgroups policy
- * @path:	/proc/self/uid_map, /proc/self/gid_map or /proc/self/setgroups
- * @s:		what to write
- *
- * Return: 0 on success, -1 on failure
- */
-static int isolate_write_map(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	int rc;
-
-	if (fd < 0)
-		return -1;
-	rc = write_all(fd, s, strlen(s));
-	close(fd);
-	return rc;
-}
-
-/**
  * isolate_userns() - Detach into a new user namespace, keeping our IDs
  *
  * We get every capability in the new namespace, which owns nothing but the
@@ -222,14 +203,14 @@ static void isolate_userns(void)
 	prctl(PR_SET_DUMPABLE, 1);
 
 	snprintf(map, sizeof(map), "%u %u 1", uid, uid);
-	if (isolate_write_map("/proc/self/uid_map", map))
+	if (write_file("/proc/self/uid_map", map))
 		die("Can't map our user in the new namespace: %s",
 		    strerror(errno));
-	if (isolate_write_map("/proc/self/setgroups", "deny") && errno != ENOENT)
+	if (write_file("/proc/self/setgroups", "deny") && errno != ENOENT)
 		die("Can't deny setgroups in the new namespace: %s",
 		    strerror(errno));
 	snprintf(map, sizeof(map), "%u %u 1", gid, gid);
-	if (isolate_write_map("/proc/self/gid_map", map))
+	if (write_file("/proc/self/gid_map", map))
 		die("Can't map our group in the new namespace: %s",
 		    strerror(errno));
 

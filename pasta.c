@@ -55,25 +55,6 @@ static int pasta_go_fd = -1;	/* write end: lets the child exec */
 static int pasta_nl_ns = -1;	/* netlink socket in the namespace */
 
 /**
- * pasta_write_file() - Write a string to a /proc file
- * @path:	file
- * @s:		string
- *
- * Return: 0 on success, -1 on error
- */
-static int pasta_write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	int rc;
-
-	if (fd < 0)
-		return -1;
-	rc = write_all(fd, s, strlen(s));
-	close(fd);
-	return rc;
-}
-
-/**
  * pasta_child() - Body of the spawned child: new namespaces, then exec
  * @argv:	command to run
  * @ready_fd:	written once the namespaces exist
@@ -93,14 +74,14 @@ static void __attribute__((noreturn)) pasta_child(char **argv, int ready_fd,
 	}
 
 	snprintf(buf, sizeof(buf), "0 %u 1", uid);
-	if (pasta_write_file("/proc/self/uid_map", buf) ||
-	    pasta_write_file("/proc/self/setgroups", "deny")) {
+	if (write_file("/proc/self/uid_map", buf) ||
+	    write_file("/proc/self/setgroups", "deny")) {
 		dprintf(STDERR_FILENO, "pasta: can't map user: %s\n",
 			strerror(errno));
 		_exit(EXIT_FAILURE);
 	}
 	snprintf(buf, sizeof(buf), "0 %u 1", gid);
-	if (pasta_write_file("/proc/self/gid_map", buf)) {
+	if (write_file("/proc/self/gid_map", buf)) {
 		dprintf(STDERR_FILENO, "pasta: can't map group: %s\n",
 			strerror(errno));
 		_exit(EXIT_FAILURE);

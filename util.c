@@ -155,6 +155,25 @@ int write_all(int fd, const void *buf, size_t len)
 }
 
 /**
+ * write_file() - Write a string to a file, typically under /proc
+ * @path:	file path, opened for writing, not created
+ * @s:		string, written whole
+ *
+ * Return: 0 on success, -1 with errno set on failure
+ */
+int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return -1;
+	rc = write_all(fd, s, strlen(s));
+	close(fd);
+	return rc;
+}
+
+/**
  * read_file() - Read a small file into a buffer, NUL-terminated
  * @path:	file path
  * @buf:	buffer

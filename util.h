@@ -60,6 +60,7 @@ int ns_enter(const struct ctx *c);
 long timespec_diff_ms(const struct timespec *a, const struct timespec *b);
 int write_all(int fd, const void *buf, size_t len);
 ssize_t read_file(const char *path, char *buf, size_t size);
+int write_file(const char *path, const char *s);
 int pidfile_open(const char *path);
 void pidfile_write(int fd, pid_t pid);
 int fd_set_nonblock(int fd);

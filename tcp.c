@@ -701,6 +701,25 @@ static void tcp_send_ctrl(struct ctx *c, struct tcp_conn *conn, uint8_t flags)
 }
 
 /**
+ * tcp_send_dup_acks() - Queue duplicate ACKs: same number, same window
+ * @c:		execution context
+ * @conn:	connection
+ * @n:		how many
+ *
+ * The guest counts an ACK as a duplicate only if nothing changed, window
+ * included: so the window isn't recomputed, unlike in tcp_send_ctrl().
+ */
+static void tcp_send_dup_acks(struct ctx *c, struct tcp_conn *conn, int n)
+{
+	while (n-- > 0) {
+		char *p = tcp_frame_take(c, false);
+
+		tcp_frame_queue(c, conn, p, 0, conn->seq_to_tap, TH_ACK,
+				NULL, 0);
+	}
+}
+
+/**
  * tcp_rst_to_guest_unknown() - Refuse a segment that matches no connection
  * @c:		execution context
  * @af:		address family
@@ -1206,6 +1225,7 @@ static bool tcp_conn_done(struct ctx *c, struct tcp_conn *conn)
  * @conn:	connection, established
  * @segs:	parsed segments of the batch
  * @n:		number of segments
+ * @ooo:	incremented for each segment beyond a gap (after a loss)
  *
  * Segments may overlap what was already written, or come out of order:
  * only bytes from the next expected sequence number on are taken, gathered
@@ -1215,7 +1235,7 @@ static bool tcp_conn_done(struct ctx *c, struct tcp_conn *conn)
  * Return: -1 if the connection was reset, 0 otherwise
  */
 static int tcp_write_from_tap(struct ctx *c, struct tcp_conn *conn,
-			      const struct tcp_seg *segs, size_t n)
+			      const struct tcp_seg *segs, size_t n, int *ooo)
 {
 	struct iovec iov[TAP_SEQ_BATCH];
 	struct msghdr mh = { .msg_iov = iov };
@@ -1241,6 +1261,12 @@ static int tcp_write_from_tap(struct ctx *c, struct tcp_conn *conn,
 			next = end;
 			progress = true;
 		}
+	}
+
+	/* Segments beyond a gap: each one owes the guest a duplicate ACK */
+	for (i = 0; i < n; i++) {
+		if (segs[i].len && tcp_seq_lt(next, segs[i].seq))
+			(*ooo)++;
 	}
 
 	/* A FIN right after the last byte we have */
@@ -1292,6 +1318,7 @@ static void tcp_data_from_tap(struct ctx *c, struct tcp_conn *conn,
 	static struct tcp_seg segs[TAP_SEQ_BATCH];
 	size_t i, n = 0;
 	bool old_data = false;
+	int ooo = 0;
 
 	conn->ts_active = tcp_now_ms();
 	for (i = start; i < p->count && n < ARRAY_SIZE(segs); i++) {
@@ -1324,9 +1351,9 @@ static void tcp_data_from_tap(struct ctx *c, struct tcp_conn *conn,
 		n++;
 	}
 
-	if (tcp_write_from_tap(c, conn, segs, n))
+	if (tcp_write_from_tap(c, conn, segs, n, &ooo))
 		return;
-	if (old_data)
+	if (old_data || ooo)
 		conn->flags |= TCP_ACK_DUE;
 
 	if (tcp_conn_done(c, conn))
@@ -1334,6 +1361,12 @@ static void tcp_data_from_tap(struct ctx *c, struct tcp_conn *conn,
 	tcp_data_from_sock(c, conn);
 	if (conn->sock >= 0 && (conn->flags & TCP_ACK_DUE))
 		tcp_send_ctrl(c, conn, TH_ACK);
+
+	/* RFC 5681, 4.2: an immediate duplicate ACK per out-of-order segment,
+	 * so that the guest retransmits the missing one at once
+	 */
+	if (conn->sock >= 0 && ooo)
+		tcp_send_dup_acks(c, conn, MIN(ooo, TCP_DUP_ACKS));
 }
 
 /**
@@ -1475,13 +1508,12 @@ static void tcp_connect_finish(struct ctx *c, struct tcp_conn *conn)
 static void tcp_sock_drained(struct ctx *c, struct tcp_conn *conn)
 {
 	uint32_t cap, wnd;
-	int i;
 
 	if (conn->flags & TCP_STALLED) {
 		conn->flags &= (uint8_t)~(TCP_STALLED | TCP_WND_LOW);
 		tcp_want_out(c, conn, false);
-		for (i = 0; i <= TCP_DUP_ACKS; i++)
-			tcp_send_ctrl(c, conn, TH_ACK);
+		tcp_send_ctrl(c, conn, TH_ACK);
+		tcp_send_dup_acks(c, conn, TCP_DUP_ACKS);
 		return;
 	}
 	if (!(conn->flags & TCP_WND_LOW))

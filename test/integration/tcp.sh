@@ -9,7 +9,9 @@
 #   - inbound through -t: to the forwarded port of the host, from the remote
 #     namespace, from the host itself (its own, non-loopback address) and
 #     from the host's loopback; the guest's server must see the remote's
-#     address for the first, and the gateway address for the others;
+#     address for the first, and the gateway address for the others (for
+#     the loopback, pasta may splice the connection instead: then the
+#     guest sees its own loopback address);
 #   - zero retransmission timeouts on the guest's side (TcpExtTCPTimeouts
 #     of the guest namespace) while the guest sends in bulk, outbound and
 #     inbound;

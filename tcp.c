@@ -1726,41 +1726,6 @@ static unsigned int tcp_ephemeral_min(void)
 }
 
 /**
- * struct tcp_listen_arg - A listener to open inside the namespace
- * @c:		execution context
- * @af:		address family
- * @addr:	bind address, or NULL
- * @ifname:	interface, or NULL
- * @port:	port
- * @ref:	epoll reference
- * @fd:		resulting socket, or negative error code
- */
-struct tcp_listen_arg {
-	const struct ctx *c;
-	int af;
-	const void *addr;
-	const char *ifname;
-	uint16_t port;
-	union epoll_ref ref;
-	int fd;
-};
-
-/**
- * tcp_listen_ns() - Open a listener, run inside the namespace by ns_call()
- * @arg:	struct tcp_listen_arg
- *
- * Return: 0
- */
-static int tcp_listen_ns(void *arg)
-{
-	struct tcp_listen_arg *a = arg;
-
-	a->fd = sock_l4(a->c, a->af, IPPROTO_TCP, a->addr, a->ifname, a->port,
-			a->ref);
-	return 0;
-}
-
-/**
  * tcp_listen() - Open the listeners for one forwarded port, if not open
  * @c:		execution context
  * @side:	TCP_SIDE_HOST (-t) or TCP_SIDE_NS (pasta's -T, in the namespace)
@@ -1774,17 +1739,15 @@ int tcp_listen(struct ctx *c, int side, uint16_t port, bool quiet)
 	const struct fwd_ports *fwd = side == TCP_SIDE_NS ? &c->tcp_out :
 							    &c->tcp_in;
 	const struct fwd_bind *b = &fwd->binds[fwd->bind[port]];
-	struct tcp_listen_arg a = {
-		.c = c, .port = port,
-		.ifname = *b->ifname ? b->ifname : NULL,
-		.ref = { .type = EPOLL_TYPE_TCP_LISTEN,
-			 .data = (uint32_t)port | (uint32_t)side << 16 },
-	};
+	const char *ifname = *b->ifname ? b->ifname : NULL;
+	union epoll_ref ref = { .type = EPOLL_TYPE_TCP_LISTEN,
+				.data = (uint32_t)port | (uint32_t)side << 16 };
 	int v6, open = 0;
 
 	for (v6 = 0; v6 <= 1; v6++) {
-		a.af = v6 ? AF_INET6 : AF_INET;
-		a.addr = NULL;
+		int af = v6 ? AF_INET6 : AF_INET, fd;
+		const void *addr = NULL;
+
 		if (tcp_listen_fds[side][v6][port] >= 0) {
 			open++;
 			continue;
@@ -1792,27 +1755,27 @@ int tcp_listen(struct ctx *c, int side, uint16_t port, bool quiet)
 		if ((!v6 && !c->ifi4) || (v6 && !c->ifi6))
 			continue;
 		if (fwd->bind[port] && b->af != AF_UNSPEC) {
-			if (b->af != a.af)
+			if (b->af != af)
 				continue;
-			a.addr = v6 ? (const void *)&b->addr6 :
-				      (const void *)&b->addr4;
+			addr = v6 ? (const void *)&b->addr6 :
+				    (const void *)&b->addr4;
 		}
 
-		if (side == TCP_SIDE_NS) {
-			if (ns_call(c, tcp_listen_ns, &a))
-				a.fd = -EIO;
-		} else {
-			tcp_listen_ns(&a);
-		}
-		if (a.fd < 0) {
+		if (side == TCP_SIDE_NS)
+			fd = sock_l4_ns(c, af, IPPROTO_TCP, addr, ifname, port,
+					ref);
+		else
+			fd = sock_l4(c, af, IPPROTO_TCP, addr, ifname, port,
+				     ref);
+		if (fd < 0) {
 			if (!quiet)
 				warn("TCP: can't listen on port %u (%s%s): %s",
 				     port, v6 ? "IPv6" : "IPv4",
 				     side == TCP_SIDE_NS ? ", namespace" : "",
-				     strerror(-a.fd));
+				     strerror(-fd));
 			continue;
 		}
-		tcp_listen_fds[side][v6][port] = a.fd;
+		tcp_listen_fds[side][v6][port] = fd;
 		open++;
 	}
 	return open;

@@ -770,41 +770,6 @@ static const void *udp_loopback(int af)
 }
 
 /**
- * struct udp_sock_arg - A socket to open, maybe inside the namespace
- * @c:		execution context
- * @af:		address family
- * @addr:	address to bind to, NULL for any
- * @ifname:	interface to bind to, NULL for none
- * @port:	port to bind to, 0 for any
- * @ref:	epoll reference
- * @fd:		resulting socket, or negative error code
- */
-struct udp_sock_arg {
-	const struct ctx *c;
-	int af;
-	const void *addr;
-	const char *ifname;
-	uint16_t port;
-	union epoll_ref ref;
-	int fd;
-};
-
-/**
- * udp_sock_open() - Open a socket, run here or inside the namespace
- * @arg:	struct udp_sock_arg
- *
- * Return: 0
- */
-static int udp_sock_open(void *arg)
-{
-	struct udp_sock_arg *a = arg;
-
-	a->fd = sock_l4(a->c, a->af, IPPROTO_UDP, a->addr, a->ifname, a->port,
-			a->ref);
-	return 0;
-}
-
-/**
  * udp_sock_side() - Open, bind and register a socket on one side
  * @c:		execution context
  * @ns:		inside the namespace (pasta), instead of here
@@ -820,16 +785,15 @@ static int udp_sock_side(const struct ctx *c, bool ns, int af,
 			 const void *addr, const char *ifname, uint16_t port,
 			 union epoll_ref ref)
 {
-	struct udp_sock_arg a = { .c = c, .af = af, .addr = addr,
-				  .ifname = ifname, .port = port, .ref = ref };
+	int fd;
 
-	if (!ns)
-		udp_sock_open(&a);
-	else if (ns_call(c, udp_sock_open, &a))
-		return -EIO;
-	if (a.fd >= 0)
-		udp_sock_bufs(a.fd);
-	return a.fd;
+	if (ns)
+		fd = sock_l4_ns(c, af, IPPROTO_UDP, addr, ifname, port, ref);
+	else
+		fd = sock_l4(c, af, IPPROTO_UDP, addr, ifname, port, ref);
+	if (fd >= 0)
+		udp_sock_bufs(fd);
+	return fd;
 }
 
 /**

@@ -354,3 +354,65 @@ int sock_l4(const struct ctx *c, int af, uint8_t proto, const void *bind_addr,
 		passt_epoll_add(c, fd, EPOLLIN, ref);
 	return fd;
 }
+
+/**
+ * struct sock_l4_arg - A socket to open inside the namespace
+ * @c:		execution context
+ * @af:		address family
+ * @proto:	protocol, as for sock_l4()
+ * @addr:	bind address, or NULL
+ * @ifname:	interface, or NULL
+ * @port:	port
+ * @ref:	epoll reference
+ * @fd:		resulting socket, or negative error code
+ */
+struct sock_l4_arg {
+	const struct ctx *c;
+	int af;
+	uint8_t proto;
+	const void *addr;
+	const char *ifname;
+	uint16_t port;
+	union epoll_ref ref;
+	int fd;
+};
+
+/**
+ * sock_l4_ns_fn() - Body of sock_l4_ns(), run inside the namespace
+ * @arg:	struct sock_l4_arg
+ *
+ * Return: 0
+ */
+static int sock_l4_ns_fn(void *arg)
+{
+	struct sock_l4_arg *a = arg;
+
+	a->fd = sock_l4(a->c, a->af, a->proto, a->addr, a->ifname, a->port,
+			a->ref);
+	return 0;
+}
+
+/**
+ * sock_l4_ns() - sock_l4(), with the socket opened in pasta's namespace
+ * @c:		execution context
+ * @af:		address family
+ * @proto:	protocol, as for sock_l4()
+ * @bind_addr:	address to bind to, NULL for any
+ * @ifname:	interface to bind to, NULL or empty for none
+ * @port:	port, host order
+ * @ref:	epoll reference
+ *
+ * Return: socket on success, negative error code on failure
+ */
+int sock_l4_ns(const struct ctx *c, int af, uint8_t proto,
+	       const void *bind_addr, const char *ifname, uint16_t port,
+	       union epoll_ref ref)
+{
+	struct sock_l4_arg a = { .c = c, .af = af, .proto = proto,
+				 .addr = bind_addr, .ifname = ifname,
+				 .port = port, .ref = ref };
+
+	if (ns_call(c, sock_l4_ns_fn, &a))
+		return -EIO;
+	return a.fd;
+}

@@ -67,5 +67,8 @@ int fd_set_nonblock(int fd);
 int parse_uint(const char *s, unsigned long max, unsigned long *out);
 int sock_l4(const struct ctx *c, int af, uint8_t proto, const void *bind_addr,
 	    const char *ifname, uint16_t port, union epoll_ref ref);
+int sock_l4_ns(const struct ctx *c, int af, uint8_t proto,
+	       const void *bind_addr, const char *ifname, uint16_t port,
+	       union epoll_ref ref);
 
 #endif /* UTIL_H */

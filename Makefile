@@ -77,7 +77,7 @@ test/unit/%_test: test/unit/%_test.c test/unit/unit.h libpasst.a $(HEADERS) \
 		   .build-flags
 	$(CC) $(CFLAGS) -I. $(LDFLAGS) -o $@ $< libpasst.a
 
-test/helpers/%: test/helpers/%.c $(HEADERS) .build-flags
+test/helpers/%: test/helpers/%.c $(HEADERS) $(wildcard test/helpers/*.h) .build-flags
 	$(CC) $(CFLAGS) -I. $(LDFLAGS) -o $@ $<
 
 unit-tests: $(UNIT_BINS)

@@ -32,6 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "unix_connect.h"
+
 #define CHUNK	65536
 
 static unsigned char out[CHUNK];
@@ -47,62 +49,6 @@ static void usage(const char *name)
 		"Usage: %s [-f FILE] [-t SECONDS] [-w MS] [-s] SOCKPATH\n",
 		name);
 	exit(1);
-}
-
-/**
- * now_ms() - Monotonic time in milliseconds
- *
- * Return: milliseconds since an arbitrary point
- */
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/**
- * sock_connect() - Connect to a UNIX stream socket, retrying
- * @path:	socket path
- * @timeout_s:	seconds to keep trying
- *
- * Return: connected, non-blocking socket, exits with status 2 on failure
- */
-static int sock_connect(const char *path, int timeout_s)
-{
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	long long deadline = now_ms() + (long long)timeout_s * 1000;
-	int fd;
-
-	if (strlen(path) >= sizeof(a.sun_path)) {
-		fprintf(stderr, "inject: socket path too long: %s\n", path);
-		exit(1);
-	}
-	memcpy(a.sun_path, path, strlen(path));
-
-	for (;;) {
-		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd < 0) {
-			perror("inject: socket");
-			exit(1);
-		}
-		if (!connect(fd, (struct sockaddr *)&a, sizeof(a)))
-			break;
-		close(fd);
-		if (now_ms() >= deadline) {
-			fprintf(stderr, "inject: cannot connect to %s: %s\n",
-				path, strerror(errno));
-			exit(2);
-		}
-		usleep(100 * 1000);
-	}
-
-	if (fcntl(fd, F_SETFL, O_NONBLOCK) < 0) {
-		perror("inject: fcntl");
-		exit(1);
-	}
-	return fd;
 }
 
 /**
@@ -169,7 +115,7 @@ int main(int argc, char **argv)
 		usage(argv[0]);
 
 	signal(SIGPIPE, SIG_IGN);
-	s = sock_connect(argv[optind], timeout_s);
+	s = sock_connect("inject", argv[optind], timeout_s);
 
 	for (;;) {
 		struct pollfd pfd = { .fd = s, .events = POLLIN };

@@ -36,6 +36,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "unix_connect.h"
+
 #define FRAME_MAX	(65535 + 14)	/* largest frame passt may send */
 #define IN_BUF_SIZE	(FRAME_MAX * 4)
 #define OUT_BUF_SIZE	(FRAME_MAX * 4)
@@ -143,62 +145,6 @@ static int tap_open(const char *name, int up, const unsigned char *mac)
 	}
 
 	close(s);
-	return fd;
-}
-
-/**
- * now_ms() - Monotonic time in milliseconds
- *
- * Return: milliseconds since an arbitrary point
- */
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/**
- * sock_connect() - Connect to a UNIX stream socket, retrying
- * @path:	socket path
- * @timeout_s:	seconds to keep trying
- *
- * Return: connected, non-blocking socket, exits with status 2 on failure
- */
-static int sock_connect(const char *path, int timeout_s)
-{
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	long long deadline = now_ms() + (long long)timeout_s * 1000;
-	int fd;
-
-	if (strlen(path) >= sizeof(a.sun_path)) {
-		fprintf(stderr, "relay: socket path too long: %s\n", path);
-		exit(1);
-	}
-	memcpy(a.sun_path, path, strlen(path));
-
-	for (;;) {
-		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd < 0) {
-			perror("relay: socket");
-			exit(1);
-		}
-		if (!connect(fd, (struct sockaddr *)&a, sizeof(a)))
-			break;
-		close(fd);
-		if (now_ms() >= deadline) {
-			fprintf(stderr, "relay: cannot connect to %s: %s\n",
-				path, strerror(errno));
-			exit(2);
-		}
-		usleep(100 * 1000);
-	}
-
-	if (fcntl(fd, F_SETFL, O_NONBLOCK) < 0) {
-		perror("relay: fcntl");
-		exit(1);
-	}
 	return fd;
 }
 
@@ -348,7 +294,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	tap = tap_open(argv[optind + 1], up, has_mac ? mac : NULL);
-	s = sock_connect(argv[optind], timeout_s);
+	s = sock_connect("relay", argv[optind], timeout_s);
 
 	if (ready) {
 		int fd = open(ready, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,

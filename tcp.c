@@ -1068,7 +1068,10 @@ static void tcp_data_from_sock(struct ctx *c, struct tcp_conn *conn)
 		if (skip)
 			n -= (ssize_t)inflight;
 		if (n <= 0) {
-			if (n == 0 && !skip) {
+			/* End of stream.  Without a peek offset, it shows as
+			 * no new data: trust it only once all was acked
+			 */
+			if (n == 0 && (!skip || !inflight)) {
 				conn->events |= TCP_SOCK_FIN_RCVD |
 						TCP_TAP_FIN_SENT;
 				conn->seq_to_tap++;
@@ -1076,19 +1079,6 @@ static void tcp_data_from_sock(struct ctx *c, struct tcp_conn *conn)
 				if (!inflight)
 					conn->ts_ack = tcp_now_ms();
 				tcp_timer_update(c, conn);
-			} else if (n == 0) {
-				/* Without peek offset, EOF shows as no new
-				 * data: only trust it once all was acked
-				 */
-				if (!inflight) {
-					conn->events |= TCP_SOCK_FIN_RCVD |
-							TCP_TAP_FIN_SENT;
-					conn->seq_to_tap++;
-					tcp_send_ctrl(c, conn,
-						      TH_FIN | TH_ACK);
-					conn->ts_ack = tcp_now_ms();
-					tcp_timer_update(c, conn);
-				}
 			}
 			return;
 		}

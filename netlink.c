@@ -1034,6 +1034,27 @@ int nl_link_set_mac(int s, unsigned int ifi, const void *mac)
 }
 
 /**
+ * nl_link_set_txqlen() - Set the transmit queue length of a link
+ * @s:		netlink socket
+ * @ifi:	interface index
+ * @qlen:	queue length, frames
+ *
+ * Return: 0 on success, negative errno on failure
+ */
+int nl_link_set_txqlen(int s, unsigned int ifi, uint32_t qlen)
+{
+	struct nl_req r;
+
+	if (!ifi || ifi > INT_MAX)
+		return -EINVAL;
+
+	nl_link_change(&r, ifi, 0, 0);
+	nl_attr_put_u32(&r, IFLA_TXQLEN, qlen);
+
+	return nl_do(s, &r, NULL, NULL);
+}
+
+/**
  * nl_link_up() - Bring a link up, optionally setting its MTU
  * @s:		netlink socket
  * @ifi:	interface index

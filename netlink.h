@@ -20,6 +20,7 @@ int nl_addr_set(int s, unsigned int ifi, sa_family_t af, const void *addr,
 int nl_link_get_mac(int s, unsigned int ifi, void *mac);
 int nl_link_set_mac(int s, unsigned int ifi, const void *mac);
 int nl_link_get_mtu(int s, unsigned int ifi);
+int nl_link_set_txqlen(int s, unsigned int ifi, uint32_t qlen);
 int nl_link_up(int s, unsigned int ifi, int mtu);
 
 #endif /* NETLINK_H */

@@ -44,6 +44,7 @@
 #include "netlink.h"
 #include "pasta.h"
 #include "passt.h"
+#include "tap.h"
 #include "util.h"
 
 /* Only the handlers below run under the seccomp filter, see seccomp.sh */
@@ -326,6 +327,19 @@ void pasta_ns_conf(struct ctx *c)
 	if (rc)
 		die("Can't set or read the MAC address of %s: %s",
 		    c->pasta_ifn, strerror(rc < 0 ? -rc : EIO));
+
+	/* The tap driver queues frames for us in a ring of txqueuelen
+	 * entries and drops what doesn't fit, and the guest's TCP doesn't
+	 * see that queue as its own.  With small frames (MTU 1500), a burst
+	 * filling the window we announce overflows the default 1000
+	 * entries: losses at the tail of a burst end in retransmission
+	 * timeouts.  The ioctl (SIOCSIFTXQLEN) needs CAP_NET_ADMIN in the
+	 * initial namespace, netlink only in the namespace's owner.
+	 */
+	rc = nl_link_set_txqlen(pasta_nl_ns, c->pasta_ifi, TAP_TXQUEUELEN);
+	if (rc)
+		warn("Can't set the queue length of %s: %s", c->pasta_ifn,
+		     strerror(-rc));
 
 	if (!c->pasta_conf_ns)
 		return;

@@ -74,7 +74,6 @@
 #define TAP_SEND_TIMEOUT_MS	1000	/* to finish a frame sent in part */
 #define TAP_IP6_EXT_MAX		8	/* extension headers walked */
 #define TAP_PASST_SNDBUF	(4 * 1024 * 1024)
-#define TAP_TXQUEUELEN		16384	/* frames the tap device queues */
 
 static char tap_buf[TAP_BUF_BYTES];
 static size_t tap_buf_have;	/* passt: bytes of a partial frame kept */
@@ -1091,29 +1090,6 @@ void tap_listen_handler(struct ctx *c, uint32_t events)
 }
 
 /**
- * tap_ns_txqlen() - Give the tap device a queue as deep as a guest burst
- * @c:		execution context, with the device created
- *
- * The tap driver queues frames for us in a ring of txqueuelen entries and
- * drops what doesn't fit, and the guest's TCP doesn't see that queue as
- * its own.  With small frames (MTU 1500), a burst filling the window we
- * announce overflows the default 1000 entries: losses at the tail of a
- * burst end in retransmission timeouts.  Run inside the namespace.
- */
-static void tap_ns_txqlen(const struct ctx *c)
-{
-	struct ifreq ifr = { .ifr_qlen = TAP_TXQUEUELEN };
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	if (s < 0)
-		return;
-	memcpy(ifr.ifr_name, c->pasta_ifn, IFNAMSIZ);	/* both IFNAMSIZ */
-	if (ioctl(s, SIOCSIFTXQLEN, &ifr))
-		debug("tap: can't set the queue length: %s", strerror(errno));
-	close(s);
-}
-
-/**
  * tap_ns_tun() - Create the tap device, run inside the target namespace
  * @arg:	execution context
  *
@@ -1141,7 +1117,6 @@ static int tap_ns_tun(void *arg)
 		return 1;
 	}
 	c->fd_tap = fd;
-	tap_ns_txqlen(c);
 	return 0;
 }
 

@@ -18,6 +18,7 @@
 #define TAP_FRAME_MAX		(65535 + ETH_HDR_LEN)
 /* Most segments of one flow handed to a protocol handler at once */
 #define TAP_SEQ_BATCH		256
+#define TAP_TXQUEUELEN		16384	/* frames pasta's tap device queues */
 
 /* Ethernet and IP headers written by tap_l2l3_hdr() */
 #define TAP_L2L3_LEN(af)	(ETH_HDR_LEN + ((af) == AF_INET ? 20 : 40))

@@ -145,15 +145,20 @@ static void __attribute__((noreturn)) passt_loop(void)
 {
 	struct epoll_event events[EPOLL_EVENTS];
 	struct timespec now, last_tick;
+	long ack_wait = -1;
 
 	clock_gettime(CLOCK_MONOTONIC, &last_tick);
 	for (;;) {
 		long wait;
 		int i, n;
 
-		/* Wake up for the tick on time, also after early events */
+		/* Wake up for the tick on time, also after early events, and
+		 * for the delayed ACKs of TCP
+		 */
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		wait = TIMER_INTERVAL_MS - timespec_diff_ms(&now, &last_tick);
+		if (ack_wait >= 0 && ack_wait < wait)
+			wait = ack_wait;
 		n = epoll_wait(c.epollfd, events, EPOLL_EVENTS,
 			       wait > 0 ? (int)wait : 0);
 		if (n < 0 && errno != EINTR)
@@ -162,8 +167,10 @@ static void __attribute__((noreturn)) passt_loop(void)
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		for (i = 0; i < n; i++)
 			passt_dispatch(&events[i], &now);
-		if (!c.no_tcp)
+		if (!c.no_tcp) {
+			ack_wait = tcp_ack_delayed(&c, &now);
 			tcp_flush(&c);
+		}
 
 		if (timespec_diff_ms(&now, &last_tick) >= TIMER_INTERVAL_MS) {
 			passt_timer(&now);

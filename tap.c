@@ -916,10 +916,10 @@ void tap_handler_passt(struct ctx *c, uint32_t events,
 {
 
 	while (events & EPOLLIN) {
+		size_t room = sizeof(tap_buf) - tap_buf_have;
 		ssize_t n, used;
 
-		n = recv(c->fd_tap, tap_buf + tap_buf_have,
-			 sizeof(tap_buf) - tap_buf_have, MSG_DONTWAIT);
+		n = recv(c->fd_tap, tap_buf + tap_buf_have, room, MSG_DONTWAIT);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
@@ -937,6 +937,13 @@ void tap_handler_passt(struct ctx *c, uint32_t events,
 		}
 		tap_buf_have = tap_buf_have + (size_t)n - (size_t)used;
 		memmove(tap_buf, tap_buf + used, tap_buf_have);
+
+		/* Less than the room we had: the stream was drained.  The
+		 * event is level-triggered, whatever arrived since will be
+		 * reported: no read just to see EAGAIN
+		 */
+		if ((size_t)n < room)
+			break;
 	}
 
 	if (events & (EPOLLHUP | EPOLLRDHUP | EPOLLERR))
@@ -977,6 +984,15 @@ void tap_handler_pasta(struct ctx *c, uint32_t events,
 		pcap_frame(tap_buf + off, (size_t)n);
 		packet_add(&tap_pool, (size_t)n, tap_buf + off);
 		off += (size_t)n;
+
+		/* Each read returns one frame, and only a read finding none
+		 * tells the queue is empty.  A short frame (an ACK, a small
+		 * request) usually ends what the guest had to send: stop
+		 * there, without that read.  The event is level-triggered:
+		 * frames still queued are reported at once, in the next batch.
+		 */
+		if ((size_t)n <= TAP_SHORT_FRAME)
+			break;
 	}
 	tap_frames(c, now);
 }

@@ -18,6 +18,8 @@
 #define TAP_FRAME_MAX		(65535 + ETH_HDR_LEN)
 /* Most segments of one flow handed to a protocol handler at once */
 #define TAP_SEQ_BATCH		256
+/* Frames up to this size don't make pasta read its tap device again */
+#define TAP_SHORT_FRAME		128
 #define TAP_TXQUEUELEN		16384	/* frames pasta's tap device queues */
 
 /* Ethernet and IP headers written by tap_l2l3_hdr() */

@@ -31,6 +31,15 @@
  * retransmission and idle timeouts.  Frames for the guest are queued and
  * sent once per event loop iteration (tcp_flush()).
  *
+ * System calls are the cost of a small exchange, so none is made that the
+ * state already answers: the timer is re-armed only when it must fire
+ * earlier, the socket's free buffer is estimated from what we wrote since
+ * we last read it, a read returning less than asked ends the reading, and
+ * the ACK of a short message from the guest waits up to a millisecond for
+ * the reply to carry it.  A request/response exchange then takes seven:
+ * tap read, discard of the acknowledged reply, socket write; socket peek,
+ * tap write; and the two waits.
+ *
  * Initial sequence numbers follow RFC 6528: a keyed hash of the four-tuple
  * plus a 4 µs clock.  We announce an MSS from our MTU and window scaling
  * (RFC 7323) when the guest offers it; no SACK, no timestamps.
@@ -86,6 +95,8 @@
 #define TCP_DUP_ACKS		3
 #define TCP_DISCARD_MAX		(4 * 1024 * 1024) /* without SO_PEEK_OFF */
 #define TCP_WND_POLL_MS		10	/* recheck a low window this often */
+#define TCP_ACK_DELAY_US	1000	/* a pure ACK waits this long for data */
+#define TCP_ACK_DELAYED_MAX	1024	/* connections waiting at once */
 
 /* Connection events: what has been seen on either side */
 #undef TCP_ESTABLISHED	/* a macro in musl's <netinet/tcp.h> */
@@ -101,6 +112,10 @@
 #define TCP_STALLED		(1U << 0)	/* short write, waiting EPOLLOUT */
 #define TCP_ACK_DUE		(1U << 1)	/* guest needs an ACK */
 #define TCP_WND_LOW		(1U << 2)	/* small window, EPOLLOUT watched */
+#define TCP_TIMER_ARMED		(1U << 3)	/* timerfd set to expire at timer_at */
+#define TCP_SOCK_PENDING	(1U << 4)	/* socket may hold unsent data */
+#define TCP_SOCK_HUP		(1U << 5)	/* end of stream signalled by epoll */
+#define TCP_ACK_DELAYED		(1U << 6)	/* in the delayed ACK queue */
 
 /* TCP header flags, as in the 14th byte of the header */
 #define TH_FIN	0x01
@@ -129,10 +144,15 @@
  * @seq_to_tap:		next sequence number we send
  * @seq_ack_from_tap:	last sequence number the guest acknowledged
  * @seq_from_tap:	next sequence number expected from the guest
+ * @seq_ack_to_tap:	last sequence number we acknowledged to the guest
  * @wnd_from_tap:	guest's window, scaled
  * @wnd_to_tap:		last window we announced, scaled
  * @ts_ack:		when the guest last acknowledged new data (ms)
  * @ts_active:		when anything last happened on the connection (ms)
+ * @timer_at:		when the armed timer expires (ms), if TCP_TIMER_ARMED
+ * @sock_full:		window of an empty send buffer, 0 until first read
+ * @sock_outq:		send queue of the socket when last read, plus what
+ *			was written since: never less than the real queue
  */
 struct tcp_conn {
 	int sock;
@@ -153,10 +173,14 @@ struct tcp_conn {
 	uint32_t seq_to_tap;
 	uint32_t seq_ack_from_tap;
 	uint32_t seq_from_tap;
+	uint32_t seq_ack_to_tap;
 	uint32_t wnd_from_tap;
 	uint32_t wnd_to_tap;
 	uint32_t ts_ack;
 	uint32_t ts_active;
+	uint32_t timer_at;
+	uint32_t sock_full;
+	uint32_t sock_outq;
 };
 
 /**
@@ -216,6 +240,21 @@ static size_t tcp_out_count;
 static size_t tcp_data_used;
 static size_t tcp_ctrl_used;
 static char tcp_discard[TCP_DISCARD_MAX];
+
+/**
+ * struct tcp_ack_wait - A connection whose ACK waits for data to carry it
+ * @idx:	connection index
+ * @due:	when the ACK goes out alone, CLOCK_MONOTONIC microseconds
+ */
+struct tcp_ack_wait {
+	uint32_t idx;
+	uint64_t due;
+};
+
+/* Delayed ACKs, oldest first (all wait equally long): a ring */
+static struct tcp_ack_wait tcp_ack_waits[TCP_ACK_DELAYED_MAX];
+static size_t tcp_ack_waits_head;
+static size_t tcp_ack_waits_count;
 
 /* Forwarding listeners: [side][IPv4, IPv6][port], -1 where none */
 static int tcp_listen_fds[TCP_SIDES][2][NUM_PORTS];
@@ -371,6 +410,7 @@ static struct tcp_conn *tcp_conn_alloc(void)
 	conn = &tcp_conns[tcp_free[--tcp_free_count]];
 	memset(conn, 0, sizeof(*conn));
 	conn->sock = conn->timer = -1;
+	conn->flags = TCP_SOCK_PENDING;	/* nothing read from it yet */
 	conn->ts_ack = conn->ts_active = tcp_now_ms();
 	return conn;
 }
@@ -449,8 +489,10 @@ static void tcp_want_out(const struct ctx *c, struct tcp_conn *conn, bool on)
  * @c:		execution context
  * @conn:	connection
  * @ms:		timeout in milliseconds
+ *
+ * Return: 0 on success, -1 if the timer couldn't be created or set
  */
-static void tcp_timer_arm(const struct ctx *c, struct tcp_conn *conn, long ms)
+static int tcp_timer_arm(const struct ctx *c, struct tcp_conn *conn, long ms)
 {
 	struct itimerspec it = { .it_value = { .tv_sec = ms / 1000,
 					       .tv_nsec = (ms % 1000) * 1000000 } };
@@ -465,13 +507,16 @@ static void tcp_timer_arm(const struct ctx *c, struct tcp_conn *conn, long ms)
 			debug("TCP: timerfd_create: %s", strerror(errno));
 			if (fd >= 0)
 				close(fd);
-			return;
+			return -1;
 		}
 		conn->timer = fd;
 		passt_epoll_add(c, fd, EPOLLIN, ref);
 	}
-	if (timerfd_settime(conn->timer, 0, &it, NULL))
+	if (timerfd_settime(conn->timer, 0, &it, NULL)) {
 		debug("TCP: timerfd_settime: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /**
@@ -492,11 +537,14 @@ static long tcp_rto_ms(const struct tcp_conn *conn)
  *
  * One timer per connection serves the handshake timeout, retransmission
  * (data or FIN sent and not acknowledged), the poll of a low window (see
- * tcp_wnd_to_tap()) and the idle timeout.
+ * tcp_wnd_to_tap()) and the idle timeout.  A timer armed to expire earlier
+ * than needed is left alone: its handler checks what is really due and
+ * arms it again.  So the timer is set about once per timeout, not on every
+ * segment (an exchange of data moves the deadline forward each time).
  */
 static void tcp_timer_update(const struct ctx *c, struct tcp_conn *conn)
 {
-	uint32_t now = tcp_now_ms();
+	uint32_t now = tcp_now_ms(), due;
 	long ms;
 
 	if (!(conn->events & TCP_ESTABLISHED))
@@ -508,7 +556,16 @@ static void tcp_timer_update(const struct ctx *c, struct tcp_conn *conn)
 
 	if (conn->flags & TCP_WND_LOW)
 		ms = MIN(ms, TCP_WND_POLL_MS);
-	tcp_timer_arm(c, conn, MAX(ms, 1));
+	ms = MAX(ms, 1);
+	due = now + (uint32_t)ms;
+
+	if ((conn->flags & TCP_TIMER_ARMED) &&
+	    (int32_t)(conn->timer_at - due) <= 0)
+		return;
+	if (tcp_timer_arm(c, conn, ms))
+		return;
+	conn->timer_at = due;
+	conn->flags |= TCP_TIMER_ARMED;
 }
 
 /**
@@ -552,7 +609,7 @@ static uint16_t tcp_wnd_field(const struct tcp_conn *conn, bool syn)
  * @opts:	TCP options, padded to 4 bytes, or NULL
  * @optlen:	options length
  */
-static void tcp_frame_queue(const struct ctx *c, const struct tcp_conn *conn,
+static void tcp_frame_queue(const struct ctx *c, struct tcp_conn *conn,
 			    char *payload, size_t len, uint32_t seq,
 			    uint8_t flags, const uint8_t *opts, size_t optlen)
 {
@@ -566,6 +623,8 @@ static void tcp_frame_queue(const struct ctx *c, const struct tcp_conn *conn,
 	th.dest = htons(conn->gport);
 	th.seq = htonl(seq);
 	th.ack_seq = htonl((flags & TH_ACK) ? conn->seq_from_tap : 0);
+	if (flags & TH_ACK)
+		conn->seq_ack_to_tap = conn->seq_from_tap;
 	th.doff = (uint16_t)(thlen / 4);
 	th.fin = !!(flags & TH_FIN);
 	th.syn = !!(flags & TH_SYN);
@@ -601,33 +660,46 @@ static void tcp_frame_queue(const struct ctx *c, const struct tcp_conn *conn,
  * tcp_sock_wnd() - Window the socket can absorb from the guest
  * @conn:	connection
  * @cap:	if not NULL, set to the window of an empty send buffer
+ * @fresh:	read the socket's state even if the estimate is good enough
+ *
+ * Reading the buffer size and the queue takes two system calls: while the
+ * queue we estimate (the one last read, plus what we wrote since) fills
+ * less than half of the buffer, the estimate serves.  It can only be too
+ * large, as the peer acknowledges data: the window, too small, is safe.
  *
  * Return: bytes the guest may send without overrunning the send buffer
  */
-static uint32_t tcp_sock_wnd(const struct tcp_conn *conn, uint32_t *cap)
+static uint32_t tcp_sock_wnd(struct tcp_conn *conn, uint32_t *cap, bool fresh)
 {
 	socklen_t sl = sizeof(int);
 	int sndbuf = 0, outq = 0;
-	long room, full;
 
 	if (cap)
 		*cap = 0;
 	if (conn->events & TCP_TAP_FIN_RCVD)
 		return 0;
-	if (getsockopt(conn->sock, SOL_SOCKET, SO_SNDBUF, &sndbuf, &sl) ||
-	    ioctl(conn->sock, SIOCOUTQ, &outq))
-		return 0;
 
-	/* SO_SNDBUF counts skb overhead too, small for the large skbs TCP
-	 * builds from our writes: 7/8 of it is payload.  Filling the buffer
-	 * beyond the 2/3 the kernel calls writable is what makes it grow.
-	 */
-	full = (long)MIN((unsigned long)sndbuf / 8 * 7,
-			 (unsigned long)TCP_WND_MAX);
+	if (fresh || !conn->sock_full || conn->sock_outq >= conn->sock_full / 2) {
+		if (getsockopt(conn->sock, SOL_SOCKET, SO_SNDBUF, &sndbuf,
+			       &sl) ||
+		    ioctl(conn->sock, SIOCOUTQ, &outq) || sndbuf <= 0 ||
+		    outq < 0)
+			return 0;
+
+		/* SO_SNDBUF counts skb overhead too, small for the large
+		 * skbs TCP builds from our writes: 7/8 of it is payload.
+		 * Filling the buffer beyond the 2/3 the kernel calls
+		 * writable is what makes it grow.
+		 */
+		conn->sock_full = MIN((uint32_t)sndbuf / 8 * 7, TCP_WND_MAX);
+		conn->sock_outq = (uint32_t)outq;
+	}
+
 	if (cap)
-		*cap = (uint32_t)full;
-	room = full - outq;
-	return room > 0 ? (uint32_t)room : 0;
+		*cap = conn->sock_full;
+	if (conn->sock_outq >= conn->sock_full)
+		return 0;
+	return conn->sock_full - conn->sock_outq;
 }
 
 /**
@@ -648,7 +720,7 @@ static void tcp_wnd_to_tap(const struct ctx *c, struct tcp_conn *conn)
 	uint32_t cap;
 
 	/* Announce whole units of the window scale, or the guest sees zero */
-	conn->wnd_to_tap = tcp_sock_wnd(conn, &cap) >> conn->ws_to_tap <<
+	conn->wnd_to_tap = tcp_sock_wnd(conn, &cap, false) >> conn->ws_to_tap <<
 			   conn->ws_to_tap;
 	if (conn->wnd_to_tap < cap / 2 && (conn->events & TCP_ESTABLISHED) &&
 	    !(conn->events & TCP_TAP_FIN_RCVD) &&
@@ -717,6 +789,82 @@ static void tcp_send_dup_acks(struct ctx *c, struct tcp_conn *conn, int n)
 		tcp_frame_queue(c, conn, p, 0, conn->seq_to_tap, TH_ACK,
 				NULL, 0);
 	}
+}
+
+/**
+ * tcp_us() - Microseconds of CLOCK_MONOTONIC, the clock of the event loop
+ * @ts:		time, NULL for now
+ *
+ * Return: microseconds
+ */
+static uint64_t tcp_us(const struct timespec *ts)
+{
+	struct timespec now;
+
+	if (!ts) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ts = &now;
+	}
+	return (uint64_t)ts->tv_sec * 1000000 + (uint64_t)ts->tv_nsec / 1000;
+}
+
+/**
+ * tcp_ack_delay() - Let the ACK of a short segment wait for data to carry it
+ * @c:		execution context
+ * @conn:	connection, with TCP_ACK_DUE set
+ *
+ * A request from the guest is usually followed by the reply within a
+ * fraction of a millisecond: the reply's first segment then acknowledges
+ * the request, and the pure ACK, a frame and a system call, is saved.  The
+ * wait is far below any delayed ACK timeout a guest expects (RFC 9293,
+ * 3.8.6.3, allows 500 ms).  If the queue is full, the ACK goes at once.
+ */
+static void tcp_ack_delay(struct ctx *c, struct tcp_conn *conn)
+{
+	struct tcp_ack_wait *w;
+
+	if (conn->flags & TCP_ACK_DELAYED)
+		return;	/* already queued, with an earlier deadline */
+	if (tcp_ack_waits_count == TCP_ACK_DELAYED_MAX) {
+		tcp_send_ctrl(c, conn, TH_ACK);
+		return;
+	}
+	w = &tcp_ack_waits[(tcp_ack_waits_head + tcp_ack_waits_count++) %
+			   TCP_ACK_DELAYED_MAX];
+	w->idx = (uint32_t)(conn - tcp_conns);
+	w->due = tcp_us(NULL) + TCP_ACK_DELAY_US;
+	conn->flags |= TCP_ACK_DELAYED;
+}
+
+/**
+ * tcp_ack_delayed() - Send the delayed ACKs that are due, if no data did
+ * @c:		execution context
+ * @now:	current time, CLOCK_MONOTONIC
+ *
+ * Return: milliseconds until the next one is due, -1 if none waits
+ */
+long tcp_ack_delayed(struct ctx *c, const struct timespec *now)
+{
+	uint64_t t = tcp_us(now);
+
+	while (tcp_ack_waits_count) {
+		struct tcp_ack_wait *w = &tcp_ack_waits[tcp_ack_waits_head];
+		struct tcp_conn *conn = &tcp_conns[w->idx];
+
+		if (w->due > t)
+			return (long)DIV_ROUND_UP(w->due - t, 1000);
+
+		tcp_ack_waits_head = (tcp_ack_waits_head + 1) %
+				     TCP_ACK_DELAYED_MAX;
+		tcp_ack_waits_count--;
+		/* A slot closed, even reused since, has the flag cleared */
+		if (conn->sock < 0 || !(conn->flags & TCP_ACK_DELAYED))
+			continue;
+		conn->flags &= (uint8_t)~TCP_ACK_DELAYED;
+		if (conn->flags & TCP_ACK_DUE)
+			tcp_send_ctrl(c, conn, TH_ACK);
+	}
+	return -1;
 }
 
 /**
@@ -1022,25 +1170,33 @@ static void tcp_conn_from_tap(struct ctx *c, int af, const void *saddr,
  *
  * Sends as much as the guest's window allows, in segments of the guest's
  * MSS, starting after what was already sent and not yet acknowledged.
+ *
+ * The socket's events are edge-triggered: whatever arrives after a read
+ * signals again, so a read that returns less than asked means the queue is
+ * empty, and we stop there without another read to see EAGAIN.  Except at
+ * the end of the stream: it shows only as a read returning nothing.  If we
+ * stop for the guest's window instead, TCP_SOCK_PENDING says so: the
+ * guest's next ACK resumes reading.
  */
 static void tcp_data_from_sock(struct ctx *c, struct tcp_conn *conn)
 {
 	struct iovec iov[TCP_DATA_FRAMES + 1];
 	char *payload[TCP_DATA_FRAMES];
 
+	conn->flags |= TCP_SOCK_PENDING;
 	while (!(conn->events & TCP_TAP_FIN_SENT) && conn->sock >= 0) {
 		uint32_t inflight = conn->seq_to_tap - conn->seq_ack_from_tap;
 		struct msghdr mh = { .msg_iov = iov };
-		size_t avail, i, n_frames, skip = 0;
+		size_t avail, i, n_frames, skip = 0, asked = 0, got;
 		ssize_t n;
 
 		if (inflight >= conn->wnd_from_tap)
-			break;
+			return;
 		avail = conn->wnd_from_tap - inflight;
 
 		if (!tcp_peek_off_ok) {
 			if (inflight >= TCP_DISCARD_MAX)
-				break;
+				return;
 			iov[0].iov_base = tcp_discard;
 			iov[0].iov_len = inflight;
 			skip = 1;
@@ -1056,12 +1212,15 @@ static void tcp_data_from_sock(struct ctx *c, struct tcp_conn *conn)
 			iov[skip + i].iov_base = payload[i];
 			iov[skip + i].iov_len = MIN((size_t)conn->mss,
 						    avail - i * conn->mss);
+			asked += iov[skip + i].iov_len;
 		}
 		mh.msg_iovlen = skip + n_frames;
 
 		n = recvmsg(conn->sock, &mh, MSG_PEEK | MSG_DONTWAIT);
 		if (n < 0) {
-			if (errno != EAGAIN && errno != EINTR)
+			if (errno == EAGAIN)
+				conn->flags &= (uint8_t)~TCP_SOCK_PENDING;
+			else if (errno != EINTR)
 				tcp_rst(c, conn);
 			return;
 		}
@@ -1072,6 +1231,7 @@ static void tcp_data_from_sock(struct ctx *c, struct tcp_conn *conn)
 			 * no new data: trust it only once all was acked
 			 */
 			if (n == 0 && (!skip || !inflight)) {
+				conn->flags &= (uint8_t)~TCP_SOCK_PENDING;
 				conn->events |= TCP_SOCK_FIN_RCVD |
 						TCP_TAP_FIN_SENT;
 				conn->seq_to_tap++;
@@ -1083,6 +1243,7 @@ static void tcp_data_from_sock(struct ctx *c, struct tcp_conn *conn)
 			return;
 		}
 
+		got = (size_t)n;
 		tcp_wnd_to_tap(c, conn);
 		for (i = 0; n > 0; i++) {
 			size_t len = MIN((size_t)n, (size_t)conn->mss);
@@ -1103,6 +1264,37 @@ static void tcp_data_from_sock(struct ctx *c, struct tcp_conn *conn)
 			conn->ts_ack = tcp_now_ms();
 			tcp_timer_update(c, conn);
 		}
+		if (got < asked && !(conn->flags & TCP_SOCK_HUP)) {
+			conn->flags &= (uint8_t)~TCP_SOCK_PENDING;
+			return;
+		}
+	}
+}
+
+/**
+ * tcp_discard_acked() - Drop acknowledged bytes from the socket's queue
+ * @conn:	connection
+ * @len:	bytes the guest acknowledged
+ *
+ * A read may return less than asked while the kernel moves segments from
+ * its backlog to the queue: loop, or the peek offset and our sequence
+ * numbers would no longer match.  Acknowledged bytes can't wait in the
+ * queue to be dropped in batches: they may pin far more memory than their
+ * size, and the window the peer sees would close.
+ */
+static void tcp_discard_acked(const struct tcp_conn *conn, uint32_t len)
+{
+	while (len) {
+		ssize_t n = recv(conn->sock, NULL, len,
+				 MSG_TRUNC | MSG_DONTWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			debug("TCP: %u acknowledged bytes not in the queue", len);
+			return;
+		}
+		len -= (uint32_t)n;
 	}
 }
 
@@ -1120,31 +1312,6 @@ static void tcp_rewind(struct ctx *c, struct tcp_conn *conn)
 	conn->seq_to_tap = conn->seq_ack_from_tap;
 	tcp_sock_setup(conn);
 	tcp_data_from_sock(c, conn);
-}
-
-/**
- * tcp_discard_acked() - Drop acknowledged bytes from the socket's queue
- * @conn:	connection
- * @len:	bytes the guest acknowledged
- *
- * A read may return less than asked while the kernel moves segments from
- * its backlog to the queue: loop, or the peek offset and our sequence
- * numbers would no longer match.
- */
-static void tcp_discard_acked(const struct tcp_conn *conn, uint32_t len)
-{
-	while (len) {
-		ssize_t n = recv(conn->sock, NULL, len,
-				 MSG_TRUNC | MSG_DONTWAIT);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			debug("TCP: %u acknowledged bytes not in the queue", len);
-			return;
-		}
-		len -= (uint32_t)n;
-	}
 }
 
 /**
@@ -1277,11 +1444,13 @@ static int tcp_write_from_tap(struct ctx *c, struct tcp_conn *conn,
 		if (w < 0)
 			w = 0;
 		conn->seq_from_tap += (uint32_t)w;
+		conn->sock_outq += (uint32_t)w;
 	}
 
 	if ((size_t)w < total) {
 		/* The guest will resend the rest: tell it when it can */
 		conn->flags |= TCP_STALLED;
+		conn->sock_full = 0;	/* the estimate was wrong: read it */
 		tcp_want_out(c, conn, true);
 		fin = false;
 	}
@@ -1306,6 +1475,7 @@ static void tcp_data_from_tap(struct ctx *c, struct tcp_conn *conn,
 			      const struct pool *p, size_t start)
 {
 	static struct tcp_seg segs[TAP_SEQ_BATCH];
+	uint32_t seq0 = conn->seq_from_tap, taken;
 	size_t i, n = 0;
 	bool old_data = false;
 	int ooo = 0;
@@ -1348,14 +1518,30 @@ static void tcp_data_from_tap(struct ctx *c, struct tcp_conn *conn,
 
 	if (tcp_conn_done(c, conn))
 		return;
-	tcp_data_from_sock(c, conn);
-	if (conn->sock >= 0 && (conn->flags & TCP_ACK_DUE))
+	/* The guest's ACK may have opened the window we stopped at */
+	if (conn->flags & TCP_SOCK_PENDING)
+		tcp_data_from_sock(c, conn);
+	if (conn->sock < 0 || !(conn->flags & TCP_ACK_DUE))
+		return;
+
+	/* Only the ACK of a short message, with nothing before it left
+	 * unacknowledged, and leaving most of the window open, waits: a
+	 * sender with more in flight, or held back by the window, needs its
+	 * ACK now, and so does anything unusual
+	 */
+	taken = conn->seq_from_tap - seq0;
+	if (taken && taken < conn->mss && taken <= conn->wnd_to_tap / 2 &&
+	    seq0 == conn->seq_ack_to_tap && !old_data && !ooo &&
+	    !(conn->flags & (TCP_STALLED | TCP_WND_LOW)) &&
+	    !(conn->events & TCP_TAP_FIN_RCVD))
+		tcp_ack_delay(c, conn);
+	else
 		tcp_send_ctrl(c, conn, TH_ACK);
 
 	/* RFC 5681, 4.2: an immediate duplicate ACK per out-of-order segment,
 	 * so that the guest retransmits the missing one at once
 	 */
-	if (conn->sock >= 0 && ooo)
+	if (ooo)
 		tcp_send_dup_acks(c, conn, MIN(ooo, TCP_DUP_ACKS));
 }
 
@@ -1509,7 +1695,7 @@ static void tcp_sock_drained(struct ctx *c, struct tcp_conn *conn)
 	if (!(conn->flags & TCP_WND_LOW))
 		return;
 
-	wnd = tcp_sock_wnd(conn, &cap);
+	wnd = tcp_sock_wnd(conn, &cap, true);
 	if (wnd < cap / 2 && wnd < conn->wnd_to_tap + MIN(cap / 4, 65536U))
 		return;
 	conn->flags &= (uint8_t)~TCP_WND_LOW;
@@ -1554,6 +1740,8 @@ void tcp_sock_handler(struct ctx *c, union epoll_ref ref, uint32_t events,
 	}
 
 	conn->ts_active = tcp_now_ms();
+	if (events & (EPOLLRDHUP | EPOLLHUP))
+		conn->flags |= TCP_SOCK_HUP;
 	if (events & EPOLLOUT)
 		tcp_sock_drained(c, conn);
 
@@ -1581,6 +1769,7 @@ void tcp_timer_handler(struct ctx *c, union epoll_ref ref)
 		return;
 	if (read(conn->timer, &exp, sizeof(exp)) < 0)
 		return;	/* re-armed meanwhile */
+	conn->flags &= (uint8_t)~TCP_TIMER_ARMED;
 
 	now = tcp_now_ms();
 	if (!(conn->events & TCP_ESTABLISHED)) {

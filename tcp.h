@@ -31,5 +31,6 @@ void tcp_listen_handler(struct ctx *c, union epoll_ref ref,
 void tcp_timer_handler(struct ctx *c, union epoll_ref ref);
 void tcp_timer(struct ctx *c, const struct timespec *now);
 void tcp_flush(struct ctx *c);
+long tcp_ack_delayed(struct ctx *c, const struct timespec *now);
 
 #endif /* TCP_H */

@@ -2,8 +2,8 @@
 /*
  * tcp_test.c - Unit tests for the parts of tcp.c that need no socket: the
  * hash index (insertion, lookup, backward-shift deletion under random
- * operations), sequence arithmetic, and parsing of hostile segments and
- * options
+ * operations), a full connection table refusing a new SYN with an RST,
+ * sequence arithmetic, and parsing of hostile segments and options
  *
  * tcp.c is compiled in here, so its static functions can be called; the
  * library's tcp.o is then never pulled in.
@@ -190,6 +190,70 @@ static void test_parse(void)
 }
 
 /**
+ * test_table_full() - With every slot taken, a SYN gets an RST, and every
+ * connection in the table is still found (no socket is opened: the slots
+ * are filled directly, as 128k sockets exceed the descriptor limit)
+ */
+static void test_table_full(void)
+{
+	static struct ctx c;
+	static char buf[256];
+	struct in_addr ga = { htonl(0xc0000201) }, ra = { htonl(0xc6336401) };
+	struct timespec now = { 0 };
+	struct iovec pkt[1];
+	struct pool p = { .pkt = pkt, .size = 1 };
+	uint8_t seg[20] = { 0 };
+	uint32_t n, lost = 0;
+	const uint8_t *th;
+
+	memset(tcp_hash, 0xff, sizeof(tcp_hash));
+	for (tcp_free_count = 0; tcp_free_count < TCP_CONN_MAX;
+	     tcp_free_count++)
+		tcp_free[tcp_free_count] = TCP_CONN_MAX - 1 - tcp_free_count;
+	for (n = 0; n < TCP_CONN_MAX; n++) {
+		struct tcp_conn *conn = tcp_conn_alloc();
+
+		if (!conn)
+			break;
+		conn_key_set(conn, n);
+		tcp_hash_insert(conn);
+	}
+	CHECK(n == TCP_CONN_MAX && !tcp_conn_alloc(),
+	      "table: 128k connections fill it");
+
+	c.fd_tap = -1;
+	tcp_out_count = tcp_data_used = tcp_ctrl_used = 0;
+	seg[0] = 0x9c; seg[1] = 0x40;	/* source port 40000 */
+	seg[2] = 0x00; seg[3] = 0x50;	/* destination port 80 */
+	seg[7] = 1;			/* sequence number 1 */
+	seg[12] = 5 << 4;
+	seg[13] = TH_SYN;
+	seg[15] = 0xff;			/* window */
+	seg_pool(&p, buf, sizeof(buf), seg, sizeof(seg));
+	tcp_tap_handler(&c, AF_INET, &ga, &ra, &p, &now);
+
+	th = tcp_out_count == 1 ? (const uint8_t *)tcp_out[0].iov_base +
+				  ETH_HDR_LEN + 20 : NULL;
+	CHECK(th && (th[13] & TH_RST) && th[2] == 0x9c && th[3] == 0x40,
+	      "table full: the SYN is refused with an RST to its port");
+	CHECK(th && th[8] == 0 && th[9] == 0 && th[10] == 0 && th[11] == 2,
+	      "table full: the RST acknowledges the SYN");
+	tcp_out_count = tcp_data_used = tcp_ctrl_used = 0;
+
+	for (n = 0; n < TCP_CONN_MAX; n++) {
+		struct tcp_conn probe = { 0 };
+		struct tcp_key key;
+
+		conn_key_set(&probe, n);
+		tcp_key_of(&probe, &key);
+		if (!tcp_lookup(&key))
+			lost++;
+	}
+	CHECK(!lost && !tcp_free_count,
+	      "table full: every connection still there, no slot taken");
+}
+
+/**
  * main() - Run the tests
  *
  * Return: 0 if every check passed
@@ -197,6 +261,7 @@ static void test_parse(void)
 int main(void)
 {
 	test_hash();
+	test_table_full();
 	test_seq();
 	test_parse();
 	return UNIT_RESULT();

@@ -41,71 +41,24 @@ T=${VM_TIMEOUT:-150}
 SOCK=/tmp/passt_1.socket
 MAC=52:54:00:12:34:56
 VMDIR=$TESTDIR/vm
-mkdir -p "$VMDIR" "$TESTDIR/www"
+mkdir -p "$VMDIR"
 l4_ping_allow || note "ping sockets not allowed, ping cases will fail"
 
 # The remote namespace serves a random file on port 8080
-head -c 1000000 /dev/urandom >"$TESTDIR/www/blob"
-BLOB=$(sha256sum "$TESTDIR/www/blob" | cut -d' ' -f1)
-bg_start "$TESTDIR/httpd.log" ip netns exec remote \
-	busybox httpd -f -p 8080 -h "$TESTDIR/www"
-wait_for 5 in_remote sh -c 'ss -ltn | grep -q ":8080 "' ||
+vm_remote_serve "$TESTDIR/www" ||
 	die "httpd in the remote namespace doesn't listen"
-
-vm_initramfs "$VMDIR" "VM_PING4=$SANDBOX_OUTSIDE4
-VM_PING6=$SANDBOX_OUTSIDE6
-VM_URL4=http://$SANDBOX_OUTSIDE4:8080/blob
-VM_URL6=http://[$SANDBOX_OUTSIDE6]:8080/blob" ||
-	die "can't build the initramfs"
+vm_initramfs "$VMDIR" "$(vm_guest_conf)" || die "can't build the initramfs"
 
 passt_start "$SOCK" ${VM_PASST_OPTS:-} -t 8080:80 -H vmtest --fqdn vm1.example.org ||
 	die "passt doesn't start: $(log_tail "$SOCK.log")"
 
-# vm_checks() - Check what a guest reported, and its forwarded port
-# $1:	case prefix
-# $2:	console log
-vm_checks() {
-	local p="$1" log="$2" v got
-	if ! vm_wait "$log" ready "$T"; then
-		fail "${p}_boot" "no 'ready' from the guest within ${T}s: $(grep -a VM-TEST "$log" | tail -n 3 | tr '\n' '|') $(log_tail "$log.qemu")"
-		skip_all "guest didn't finish" $(for c in $CHECKS; do
-			[ "$c" = boot ] || echo "${p}_$c"; done)
-		return
-	fi
-	check "${p}_boot" "guest MAC: $(vm_value "$log" booted)" \
-		test "$(vm_value "$log" booted)" = "link/ether $MAC"
-
-	v=$(vm_value "$log" dhcp4)
-	check "${p}_dhcp4" "lease: $v" test "${v%% hostname=*}" = \
-		"ip=$SANDBOX_ADDR4 subnet=$SANDBOX_MASK4 router=$SANDBOX_GW4 dns=$SANDBOX_DNS4"
-	# option 81: flags N+E, RCODEs 255, "\3vm1\7example\3org\0"
-	check "${p}_names" "lease: $v" test "${v#* hostname=}" = \
-		"vmtest opt81=0cffff03766d31076578616d706c65036f726700"
-
-	v=$(vm_value "$log" slaac)
-	case "$v" in
-	addr=2001:db8::*/64) pass "${p}_slaac" ;;
-	*) fail "${p}_slaac" "'$v', route: $(vm_value "$log" route6)" ;;
-	esac
-
-	check "${p}_ping4" "ping $SANDBOX_OUTSIDE4 from the guest" \
-		test "$(vm_value "$log" ping4)" = ok
-	check "${p}_ping6" "ping $SANDBOX_OUTSIDE6 from the guest" \
-		test "$(vm_value "$log" ping6)" = ok
-	check "${p}_fetch4" "got '$(vm_value "$log" fetch4)'" \
-		test "$(vm_value "$log" fetch4)" = "$BLOB 1000000"
-	check "${p}_fetch6" "got '$(vm_value "$log" fetch6)'" \
-		test "$(vm_value "$log" fetch6)" = "$BLOB 1000000"
-
-	v=$(vm_value "$log" served)
-	got=$(in_remote timeout 20 busybox wget -q -O - \
-		"http://$SANDBOX_ADDR4:8080/served" 2>/dev/null | sha256sum |
-		cut -d' ' -f1)
-	check "${p}_fwd4" "served $v, got $got" test "$got" = "$v"
-	got=$(in_remote timeout 20 busybox wget -q -O - \
-		"http://[$SANDBOX_ADDR6]:8080/served" 2>/dev/null | sha256sum |
-		cut -d' ' -f1)
-	check "${p}_fwd6" "served $v, got $got" test "$got" = "$v"
+# What vm_checks expects: the host's addresses, the names given with -H and
+# --fqdn (option 81: flags N+E, RCODEs 255, "\3vm1\7example\3org\0")
+# shellcheck disable=SC2034 # for vm_checks
+{
+	VM_CHECKS=$CHECKS VM_T=$T VM_MAC=$MAC VM_FWD_PORT=8080
+	VM_LEASE="ip=$SANDBOX_ADDR4 subnet=$SANDBOX_MASK4 router=$SANDBOX_GW4 dns=$SANDBOX_DNS4"
+	VM_NAMES="vmtest opt81=0cffff03766d31076578616d706c65036f726700"
 }
 
 # --- qemu >= 7.2: -netdev stream, as printed by passt

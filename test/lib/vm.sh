@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash disable=SC2034 # VM_WHY, VM_BLOB: for the test
 #
 # test/lib/vm.sh - A real qemu guest for the client tests: Debian's kernel
 # and a busybox initramfs built here, booted with TCG (no KVM needed) in a
@@ -14,6 +15,12 @@
 #				VM_PID; the guest's console goes to LOG
 #   vm_wait LOG WORD SECONDS	wait for a "VM-TEST WORD ..." line
 #   vm_value LOG WORD		the rest of the first "VM-TEST WORD" line
+#   vm_remote_serve DIR		serve DIR/blob (random, 1 MB) on port 8080 of
+#				the remote namespace, sets VM_BLOB (sha256)
+#   vm_guest_conf		the guest configuration for vm_initramfs:
+#				ping and fetch from the remote namespace
+#   vm_checks PREFIX LOG	PASS/FAIL lines for what the guest reported
+#				(see the VM_* expectations there)
 #
 # The guest's /init configures eth0 with udhcpc (DHCP), waits for a SLAAC
 # address, pings $VM_PING4 and $VM_PING6, fetches $VM_URL4 and $VM_URL6
@@ -221,4 +228,80 @@ vm_wait() {
 vm_value() {
 	grep -a "^VM-TEST $2\\b" "$1" 2>/dev/null | head -n1 |
 		sed "s/^VM-TEST $2 *//" | tr -d '\r'
+}
+
+# vm_remote_serve() - Serve a random file from the remote namespace
+# $1:	directory to create, holding the file "blob"
+# Set: VM_BLOB, its sha256
+# Return: 0 once busybox httpd listens on port 8080 of the remote namespace
+vm_remote_serve() {
+	mkdir -p "$1" || return 1
+	head -c 1000000 /dev/urandom >"$1/blob" || return 1
+	VM_BLOB=$(sha256sum "$1/blob" | cut -d' ' -f1)
+	bg_start "$1.httpd.log" ip netns exec remote \
+		busybox httpd -f -p 8080 -h "$1"
+	wait_for 5 in_remote sh -c 'ss -ltn | grep -q ":8080 "'
+}
+
+# vm_guest_conf() - What the guest pings and fetches (vm_remote_serve's file)
+vm_guest_conf() {
+	printf '%s\n' "VM_PING4=$SANDBOX_OUTSIDE4" "VM_PING6=$SANDBOX_OUTSIDE6" \
+		"VM_URL4=http://$SANDBOX_OUTSIDE4:8080/blob" \
+		"VM_URL6=http://[$SANDBOX_OUTSIDE6]:8080/blob"
+}
+
+# vm_checks() - Check what a guest reported, and its forwarded port
+# $1:	case prefix: cases are PREFIX_CHECK for each CHECK in VM_CHECKS
+#	(boot dhcp4 names slaac ping4 ping6 fetch4 fetch6 fwd4 fwd6)
+# $2:	console log
+# Use:	VM_T (seconds to wait for the guest), VM_MAC, VM_BLOB, VM_LEASE
+#	("ip=... subnet=... router=... dns=..."), VM_NAMES ("HOSTNAME
+#	opt81=HEX", for the names check), VM_FWD_PORT (host port forwarded to
+#	the guest's port 80)
+vm_checks() {
+	local p="$1" log="$2" v got c rest=()
+	if ! vm_wait "$log" ready "$VM_T"; then
+		fail "${p}_boot" "no 'ready' from the guest within ${VM_T}s: $(grep -a VM-TEST "$log" | tail -n 3 | tr '\n' '|') $(log_tail "$log.qemu")"
+		for c in $VM_CHECKS; do
+			[ "$c" = boot ] || rest+=("${p}_$c")
+		done
+		skip_all "guest didn't finish" "${rest[@]}"
+		return
+	fi
+	check "${p}_boot" "guest MAC: $(vm_value "$log" booted)" \
+		test "$(vm_value "$log" booted)" = "link/ether $VM_MAC"
+
+	v=$(vm_value "$log" dhcp4)
+	check "${p}_dhcp4" "lease: $v" test "${v%% hostname=*}" = "$VM_LEASE"
+	case " $VM_CHECKS " in
+	*" names "*)
+		check "${p}_names" "lease: $v" test "${v#* hostname=}" = \
+			"$VM_NAMES"
+		;;
+	esac
+
+	v=$(vm_value "$log" slaac)
+	case "$v" in
+	addr=2001:db8::*/64) pass "${p}_slaac" ;;
+	*) fail "${p}_slaac" "'$v', route: $(vm_value "$log" route6)" ;;
+	esac
+
+	check "${p}_ping4" "ping $SANDBOX_OUTSIDE4 from the guest" \
+		test "$(vm_value "$log" ping4)" = ok
+	check "${p}_ping6" "ping $SANDBOX_OUTSIDE6 from the guest" \
+		test "$(vm_value "$log" ping6)" = ok
+	check "${p}_fetch4" "got '$(vm_value "$log" fetch4)'" \
+		test "$(vm_value "$log" fetch4)" = "$VM_BLOB 1000000"
+	check "${p}_fetch6" "got '$(vm_value "$log" fetch6)'" \
+		test "$(vm_value "$log" fetch6)" = "$VM_BLOB 1000000"
+
+	v=$(vm_value "$log" served)
+	got=$(in_remote timeout 20 busybox wget -q -O - \
+		"http://$SANDBOX_ADDR4:$VM_FWD_PORT/served" 2>/dev/null |
+		sha256sum | cut -d' ' -f1)
+	check "${p}_fwd4" "served $v, got $got" test "$got" = "$v"
+	got=$(in_remote timeout 20 busybox wget -q -O - \
+		"http://[$SANDBOX_ADDR6]:$VM_FWD_PORT/served" 2>/dev/null |
+		sha256sum | cut -d' ' -f1)
+	check "${p}_fwd6" "served $v, got $got" test "$got" = "$v"
 }

@@ -217,16 +217,18 @@ int main(int argc, char **argv)
 		pasta_netns_quit_init(&c, by_pid);
 	}
 
-	/* Once the guest side works: no PID file is left on a failure */
-	if (*c.pid_file)
-		pidfile_fd = pidfile_open(c.pid_file);
-
 	if (!c.no_tcp)
 		tcp_init(&c);
 	if (!c.no_udp)
 		udp_init(&c);
 	if (!c.no_icmp)
 		icmp_init(&c);
+
+	/* Once the guest side and the forwarded ports work: no PID file is
+	 * left on a failure
+	 */
+	if (*c.pid_file)
+		pidfile_fd = pidfile_open(c.pid_file);
 
 	conf_print(&c);
 

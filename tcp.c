@@ -1994,8 +1994,11 @@ static void tcp_listen_spec(struct ctx *c, int side)
 				continue;
 			tcp_listen(c, side, (uint16_t)port, true);
 		} else if (fwd->mode == FWD_SPEC &&
-			   fwd_port_is_fwd(fwd, (uint16_t)port)) {
-			tcp_listen(c, side, (uint16_t)port, false);
+			   fwd_port_is_fwd(fwd, (uint16_t)port) &&
+			   !tcp_listen(c, side, (uint16_t)port, false)) {
+			/* As for UDP: a port asked for by number must work */
+			die("-%c: can't bind TCP port %u%s", side ? 'T' : 't',
+			    port, side ? " in the namespace" : "");
 		}
 	}
 }

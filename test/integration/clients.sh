@@ -29,7 +29,7 @@
 . "$(dirname "$0")/../lib/clients.sh"
 
 CASES="libvirt_ready libvirt_pidfile libvirt_logfile libvirt_lease
-libvirt_one_off libvirt_bad_socket podman_ready podman_addresses
+libvirt_one_off libvirt_bad_socket libvirt_tcp_port_busy podman_ready podman_addresses
 podman_pidfile podman_dns podman_guest_addr podman_ports podman_unknown
 podman_missing_netns rootlesskit_probe rootlesskit_ready
 rootlesskit_config fd_passt_lease fd_passt_one_off fd_pasta_tap
@@ -98,6 +98,21 @@ rc=$?
 check libvirt_bad_socket "status $rc, pid file $(ls "$TESTDIR/bad.pid" 2>&1), output: $(cat "$TESTDIR/bad.out")" \
 	test "$rc" = 1 -a ! -e "$TESTDIR/bad.pid" -a \
 	"$(wc -l <"$TESTDIR/bad.out")" = 1
+
+# A forwarded TCP port asked for by number that can't be bound: like UDP,
+# passt fails (libvirt then reports the message and doesn't start the VM)
+bg_start "$TESTDIR/busy.log" "$TCPTOOL" server 0.0.0.0 2223
+BUSY_PID=$BG_PID
+sleep 0.3
+rm -f "$TESTDIR/busy.pid"
+timeout "$T" "$PASST" --one-off --socket "$TESTDIR/busy.sock" \
+	--pid "$TESTDIR/busy.pid" -4 --tcp-ports 2223 \
+	>"$TESTDIR/busy.out" 2>&1
+rc=$?
+check libvirt_tcp_port_busy "status $rc, pid file $(ls "$TESTDIR/busy.pid" 2>&1), output: $(cat "$TESTDIR/busy.out")" \
+	test "$rc" = 1 -a ! -e "$TESTDIR/busy.pid" -a \
+	"$(grep -c "^-t: can't bind TCP port 2223" "$TESTDIR/busy.out")" = 1
+kill_pid "$BUSY_PID"
 
 # --- podman: pasta for a container's namespace
 

@@ -504,3 +504,24 @@ void fwd_auto_tcp_scan(struct ctx *c)
 	if (c->tcp_out.mode == FWD_AUTO)
 		fwd_auto_tcp_side(c, TCP_SIDE_NS);
 }
+
+/**
+ * fwd_outbound() - Source address and interface of sockets that connect or
+ *		    send to the outside for the guest (-o, --outbound-if4/6)
+ * @c:		execution context
+ * @af:		AF_INET or AF_INET6
+ * @ifname:	set to the interface to bind to, NULL for none
+ *
+ * Return: address to bind to, NULL for the one routing picks
+ */
+const void *fwd_outbound(const struct ctx *c, int af, const char **ifname)
+{
+	const char *name = af == AF_INET ? c->ip4.ifname_out :
+					   c->ip6.ifname_out;
+
+	*ifname = *name ? name : NULL;
+	if (af == AF_INET)
+		return c->ip4.addr_out.s_addr ? &c->ip4.addr_out : NULL;
+	return IN6_IS_ADDR_UNSPECIFIED(&c->ip6.addr_out) ? NULL :
+							   &c->ip6.addr_out;
+}

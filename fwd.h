@@ -103,5 +103,6 @@ int fwd_nat_to_guest(const struct ctx *c, int af, const void *src,
 		     void *gsrc, void *gdst);
 void fwd_scan_ports(const struct ctx *c, int side, bool udp, uint8_t *map);
 void fwd_auto_tcp_scan(struct ctx *c);
+const void *fwd_outbound(const struct ctx *c, int af, const char **ifname);
 
 #endif /* FWD_H */

@@ -163,6 +163,8 @@ static int icmp_flow_get(const struct ctx *c, int af, uint16_t id,
 	uint8_t proto = af == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
 	int v6 = af == AF_INET6, fd;
 	struct icmp_flow *f;
+	const char *ifname;
+	const void *out;
 	uint16_t idx;
 
 	idx = icmp_by_id[v6][id];
@@ -180,9 +182,10 @@ static int icmp_flow_get(const struct ctx *c, int af, uint16_t id,
 
 	/* Another socket of the host may hold this identifier: then any */
 	ref.data = idx;
-	fd = sock_l4(c, af, proto, NULL, NULL, id, ref);
+	out = fwd_outbound(c, af, &ifname);
+	fd = sock_l4(c, af, proto, out, ifname, id, ref);
 	if (fd == -EADDRINUSE)
-		fd = sock_l4(c, af, proto, NULL, NULL, 0, ref);
+		fd = sock_l4(c, af, proto, out, ifname, 0, ref);
 	if (fd < 0) {
 		icmp_sock_fail(fd, id);
 		return -1;

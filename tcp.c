@@ -1071,27 +1071,21 @@ static socklen_t tcp_sockaddr(int af, const void *addr, uint16_t port,
  */
 static int tcp_bind_outbound(const struct ctx *c, const struct tcp_conn *conn)
 {
-	const char *ifname = conn->af == AF_INET ? c->ip4.ifname_out :
-						   c->ip6.ifname_out;
+	const char *ifname;
+	const void *addr = fwd_outbound(c, conn->af, &ifname);
 	struct sockaddr_storage sa;
-	bool any;
+	socklen_t sl;
 
-	if (*ifname && setsockopt(conn->sock, SOL_SOCKET, SO_BINDTODEVICE,
-				  ifname, (socklen_t)strlen(ifname) + 1)) {
+	if (ifname && setsockopt(conn->sock, SOL_SOCKET, SO_BINDTODEVICE,
+				 ifname, (socklen_t)strlen(ifname) + 1)) {
 		debug("TCP: can't bind to %s: %s", ifname, strerror(errno));
 		return -1;
 	}
+	if (!addr)
+		return 0;
 
-	if (conn->af == AF_INET) {
-		any = !c->ip4.addr_out.s_addr;
-		tcp_sockaddr(AF_INET, &c->ip4.addr_out, 0, 0, &sa);
-	} else {
-		any = IN6_IS_ADDR_UNSPECIFIED(&c->ip6.addr_out);
-		tcp_sockaddr(AF_INET6, &c->ip6.addr_out, 0, c->ifi6, &sa);
-	}
-	if (!any && bind(conn->sock, (struct sockaddr *)&sa,
-			 conn->af == AF_INET ? sizeof(struct sockaddr_in) :
-					       sizeof(struct sockaddr_in6))) {
+	sl = tcp_sockaddr(conn->af, addr, 0, c->ifi6, &sa);
+	if (bind(conn->sock, (struct sockaddr *)&sa, sl)) {
 		debug("TCP: can't bind outbound address: %s", strerror(errno));
 		return -1;
 	}

@@ -317,7 +317,9 @@ static int udp_flow_get(const struct ctx *c, int af, uint16_t gport,
 {
 	union epoll_ref ref = { .type = EPOLL_TYPE_UDP };
 	int v6 = udp_v6(af), fd;
+	const char *ifname;
 	struct udp_flow *f;
+	const void *out;
 	uint16_t idx;
 
 	idx = udp_by_port[v6][gport];
@@ -337,9 +339,10 @@ static int udp_flow_get(const struct ctx *c, int af, uint16_t gport,
 	 * us, or any port otherwise (the flow remembers the guest's)
 	 */
 	ref.data = idx;
-	fd = sock_l4(c, af, IPPROTO_UDP, NULL, NULL, gport, ref);
+	out = fwd_outbound(c, af, &ifname);
+	fd = sock_l4(c, af, IPPROTO_UDP, out, ifname, gport, ref);
 	if (fd < 0)
-		fd = sock_l4(c, af, IPPROTO_UDP, NULL, NULL, 0, ref);
+		fd = sock_l4(c, af, IPPROTO_UDP, out, ifname, 0, ref);
 	if (fd < 0) {
 		debug("UDP: no socket for guest port %u: %s", gport,
 		      strerror(-fd));

@@ -342,8 +342,12 @@ int sock_l4(const struct ctx *c, int af, uint8_t proto, const void *bind_addr,
 		sl = sizeof(sa.a6);
 	}
 
+	/* A forwarded port may see bursts of connections while we're busy:
+	 * an overflowing accept queue drops handshakes, or resets them once
+	 * SYN cookies are in play.  The kernel caps this at somaxconn.
+	 */
 	if (bind(fd, (struct sockaddr *)&sa, sl) ||
-	    (proto == IPPROTO_TCP && listen(fd, 128))) {
+	    (proto == IPPROTO_TCP && listen(fd, SOCK_LISTEN_BACKLOG))) {
 		int err = errno;
 
 		close(fd);

@@ -18,6 +18,7 @@
 #define MIN(x, y)		(((x) < (y)) ? (x) : (y))
 #define MAX(x, y)		(((x) > (y)) ? (x) : (y))
 #define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
+#define SOCK_LISTEN_BACKLOG	4096	/* listen(): capped by somaxconn */
 #define STRINGIFY(x)		#x
 #define STR(x)			STRINGIFY(x)
 

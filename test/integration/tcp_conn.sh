@@ -18,7 +18,9 @@
 #     outbound and inbound connections;
 #   - the gateway address reaches the host's loopback, --no-map-gw sends
 #     it to the gateway itself;
-#   - --no-tcp: guest connections don't get through, -t is refused.
+#   - --no-tcp: guest connections don't get through, -t is refused;
+#   - the forwarding listeners' backlog is the largest the kernel allows
+#     (at most 4096), so that bursts of inbound connections aren't dropped.
 
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/sandbox.sh"
@@ -38,7 +40,7 @@ for m in $MODES; do
 			 close_last_in refused unreach blackhole \
 			 rst_from_remote_out rst_from_guest_out \
 			 rst_from_remote_in rst_from_guest_in gw no_map_gw \
-			 no_tcp; do
+			 no_tcp backlog; do
 			CASES="$CASES tcp_${m}_$c$v"
 		done
 	done
@@ -157,6 +159,16 @@ run_mode() {
 	# Descriptors before any connection
 	sleep 0.5
 	base=$(fd_count "$L4_PID")
+
+	# The forwarding listeners queue bursts of connections (many_in):
+	# ss shows a listener's backlog as its Send-Q
+	for v in 4 6; do
+		local want got
+		want=$(cat /proc/sys/net/core/somaxconn)
+		[ "$want" -gt 4096 ] && want=4096
+		got=$(ss -Hltn -"$v" "sport = :$PORT_FWD" | awk '{ print $3 }')
+		check_eq "tcp_${m}_backlog$v" "$want" "$got"
+	done
 
 	for v in 4 6; do
 		if [ "$v" = 4 ]; then

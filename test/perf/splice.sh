@@ -12,7 +12,13 @@
 # ::1), server in the namespace; -R measures the other direction (the
 # server sends).  Each implementation serves a namespace of its own, and
 # every round measures all of them in turn.  Environment: RUNS (default
-# 5), SECS (default 5), DIRS (default "up down"), IPS (default "4 6").
+# 5), SECS (default 5), DIRS (default "up down"), IPS (default "4 6"),
+# IPERF_OPTS (more iperf3 client options, default none).
+#
+# The peers use the system's default congestion control.  Where that is BBR,
+# which paces, both native and spliced loopback stop at the pacing rate
+# (about 14 Gbit/s on a 2-CPU test machine); IPERF_OPTS="-C reno" shows what
+# the CPUs can do instead (several times more, for both).
 #
 # Usage: bash test/perf/splice.sh   (as root: installs passt and iperf3)
 
@@ -44,7 +50,7 @@ iperf_gbps() {
 	[ "$3" = down ] && r=-R
 	# shellcheck disable=SC2086
 	ns_run "$1" timeout $((SECS + 20)) iperf3 -c "$2" -p "$PORT" \
-		-t "$SECS" -f m $r 2>/dev/null |
+		-t "$SECS" -f m $r ${IPERF_OPTS:-} 2>/dev/null |
 		awk '/receiver/ { for (i = 1; i < NF; i++)
 				  if ($(i + 1) == "Mbits/sec")
 					  printf "%.2f\n", $i / 1000 }'
@@ -142,8 +148,9 @@ ratio() {
 
 echo
 echo "TCP loopback throughput, Gbit/s, median of $RUNS runs of ${SECS}s"
-echo "(iperf3, one stream, host loopback -> namespace through -t; native:"
-echo " both ends in one namespace)"
+echo "(iperf3${IPERF_OPTS:+ $IPERF_OPTS}, one stream, host loopback ->" \
+	"namespace through -t;"
+echo " native: both ends in one namespace)"
 printf '%-8s %-5s %8s %8s %8s %12s %12s\n' ip dir native ours debian \
 	ours/native ours/debian
 for v in $IPS; do

@@ -792,19 +792,13 @@ static void tcp_send_dup_acks(struct ctx *c, struct tcp_conn *conn, int n)
 }
 
 /**
- * tcp_us() - Microseconds of CLOCK_MONOTONIC, the clock of the event loop
- * @ts:		time, NULL for now
+ * tcp_us() - Microseconds of a time of the event loop's clock
+ * @ts:		time, CLOCK_MONOTONIC
  *
  * Return: microseconds
  */
 static uint64_t tcp_us(const struct timespec *ts)
 {
-	struct timespec now;
-
-	if (!ts) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		ts = &now;
-	}
 	return (uint64_t)ts->tv_sec * 1000000 + (uint64_t)ts->tv_nsec / 1000;
 }
 
@@ -812,6 +806,7 @@ static uint64_t tcp_us(const struct timespec *ts)
  * tcp_ack_delay() - Let the ACK of a short segment wait for data to carry it
  * @c:		execution context
  * @conn:	connection, with TCP_ACK_DUE set
+ * @now:	current time, CLOCK_MONOTONIC
  *
  * A request from the guest is usually followed by the reply within a
  * fraction of a millisecond: the reply's first segment then acknowledges
@@ -819,7 +814,8 @@ static uint64_t tcp_us(const struct timespec *ts)
  * wait is far below any delayed ACK timeout a guest expects (RFC 9293,
  * 3.8.6.3, allows 500 ms).  If the queue is full, the ACK goes at once.
  */
-static void tcp_ack_delay(struct ctx *c, struct tcp_conn *conn)
+static void tcp_ack_delay(struct ctx *c, struct tcp_conn *conn,
+			  const struct timespec *now)
 {
 	struct tcp_ack_wait *w;
 
@@ -832,7 +828,7 @@ static void tcp_ack_delay(struct ctx *c, struct tcp_conn *conn)
 	w = &tcp_ack_waits[(tcp_ack_waits_head + tcp_ack_waits_count++) %
 			   TCP_ACK_DELAYED_MAX];
 	w->idx = (uint32_t)(conn - tcp_conns);
-	w->due = tcp_us(NULL) + TCP_ACK_DELAY_US;
+	w->due = tcp_us(now) + TCP_ACK_DELAY_US;
 	conn->flags |= TCP_ACK_DELAYED;
 }
 
@@ -1464,9 +1460,11 @@ static int tcp_write_from_tap(struct ctx *c, struct tcp_conn *conn,
  * @conn:	connection
  * @p:		pool of segments
  * @start:	first segment to handle
+ * @now:	current time, CLOCK_MONOTONIC
  */
 static void tcp_data_from_tap(struct ctx *c, struct tcp_conn *conn,
-			      const struct pool *p, size_t start)
+			      const struct pool *p, size_t start,
+			      const struct timespec *now)
 {
 	static struct tcp_seg segs[TAP_SEQ_BATCH];
 	uint32_t seq0 = conn->seq_from_tap, taken;
@@ -1528,7 +1526,7 @@ static void tcp_data_from_tap(struct ctx *c, struct tcp_conn *conn,
 	    seq0 == conn->seq_ack_to_tap && !old_data && !ooo &&
 	    !(conn->flags & (TCP_STALLED | TCP_WND_LOW)) &&
 	    !(conn->events & TCP_TAP_FIN_RCVD))
-		tcp_ack_delay(c, conn);
+		tcp_ack_delay(c, conn, now);
 	else
 		tcp_send_ctrl(c, conn, TH_ACK);
 
@@ -1612,7 +1610,6 @@ void tcp_tap_handler(struct ctx *c, int af, const void *saddr,
 	struct tcp_seg seg;
 	struct tcp_key k;
 
-	(void)now;
 	if (tcp_seg_parse(p, 0, &seg)) {
 		debug("TCP: malformed segment from guest");
 		return;
@@ -1640,7 +1637,7 @@ void tcp_tap_handler(struct ctx *c, int af, const void *saddr,
 		if (start >= p->count || conn->sock < 0)
 			return;
 	}
-	tcp_data_from_tap(c, conn, p, start);
+	tcp_data_from_tap(c, conn, p, start, now);
 }
 
 /**

@@ -67,6 +67,24 @@ uint16_t csum_fold(uint32_t sum)
 }
 
 /**
+ * csum_partial_field() - Checksum field for a checksum the kernel completes
+ * @sum:	partial sum of the pseudo-header
+ *
+ * A frame handed to the kernel as CHECKSUM_PARTIAL (virtio-net header,
+ * VIRTIO_NET_HDR_F_NEEDS_CSUM) carries the folded pseudo-header sum, not
+ * complemented: whoever completes it adds the rest of the segment, field
+ * included, and complements the result.
+ *
+ * Return: field value in network byte order
+ */
+uint16_t csum_partial_field(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)sum);
+}
+
+/**
  * csum() - Checksum of a buffer with an initial partial sum
  * @buf:	data
  * @len:	length in bytes

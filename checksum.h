@@ -12,6 +12,7 @@
 
 uint32_t csum_add(uint32_t sum, const void *buf, size_t len);
 uint16_t csum_fold(uint32_t sum);
+uint16_t csum_partial_field(uint32_t sum);
 uint16_t csum(const void *buf, size_t len, uint32_t init);
 uint32_t csum_pseudo4(struct in_addr src, struct in_addr dst, uint8_t proto,
 		      size_t l4len);

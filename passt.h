@@ -198,6 +198,8 @@ struct fqdn {
  * @pasta_argv:		pasta: command to run, NULL-terminated, NULL if none
  * @guest_mac_set:	pasta: --ns-mac-addr given
  * @fd_tap_given:	-F/--fd: @fd_tap was passed to us, already connected
+ * @tap_vnet_hdr:	pasta: length of the virtio-net header in front of each
+ *			frame on @fd_tap, 0 if none
  * @log_file:		-l/--log-file path, empty if none
  * @log_size:		--log-size: largest log file size in bytes
  * @hostname:		-H/--hostname: DHCP option 12, empty if none
@@ -268,6 +270,7 @@ struct ctx {
 	char **pasta_argv;
 
 	int fd_tap_given;
+	int tap_vnet_hdr;
 	char log_file[PATH_MAX];
 	size_t log_size;
 	char hostname[DNAME_MAX];

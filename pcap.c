@@ -85,6 +85,16 @@ void pcap_init(const char *path)
 }
 
 /**
+ * pcap_active() - Whether frames are being captured
+ *
+ * Return: true if --pcap opened a capture file
+ */
+bool pcap_active(void)
+{
+	return pcap_fd >= 0;
+}
+
+/**
  * pcap_frame() - Record one frame
  * @frame:	Ethernet frame
  * @len:	its length

@@ -32,11 +32,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
+#include <linux/virtio_net.h>
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <netinet/icmp6.h>
 #include <netinet/ip.h>
 #include <netinet/ip6.h>
+#include <netinet/tcp.h>
 #include <netinet/udp.h>
 #include <poll.h>
 #include <stdio.h>
@@ -65,7 +67,7 @@
 
 /* #syscalls:passt socket bind listen accept4 connect recvfrom sendmsg
  * #syscalls:passt unlink poll ppoll setsockopt
- * #syscalls:pasta read write ioctl openat
+ * #syscalls:pasta read write writev ioctl openat
  */
 
 #define TAP_BUF_BYTES		(8 * 1024 * 1024)
@@ -74,6 +76,7 @@
 #define TAP_SEND_TIMEOUT_MS	1000	/* to finish a frame sent in part */
 #define TAP_IP6_EXT_MAX		8	/* extension headers walked */
 #define TAP_PASST_SNDBUF	(4 * 1024 * 1024)
+#define TAP_VNET_HDR_MAX	32	/* virtio-net header, --fd tap devices */
 
 static char tap_buf[TAP_BUF_BYTES];
 static size_t tap_buf_have;	/* passt: bytes of a partial frame kept */
@@ -191,16 +194,110 @@ static int tap_passt_write(const struct ctx *c, const struct iovec *frames,
 }
 
 /**
- * tap_send_frames() - Send complete Ethernet frames to the guest
+ * tap_vnet_csum() - Ask the kernel to complete the L4 checksum of a frame
+ * @vh:		virtio-net header to fill
+ * @frame:	Ethernet frame whose TCP or UDP checksum field holds only the
+ *		pseudo-header sum
+ * @len:	frame length
+ *
+ * The segment then enters the namespace as CHECKSUM_PARTIAL: delivered
+ * locally, nobody sums it at all; forwarded, it is completed where needed.
+ */
+static void tap_vnet_csum(struct virtio_net_hdr *vh, const char *frame,
+			  size_t len)
+{
+	size_t l3 = ETH_HDR_LEN, l4;
+	uint16_t type;
+	uint8_t proto;
+
+	if (len < l3 + sizeof(struct ip6_hdr))
+		return;
+	memcpy(&type, frame + ETH_HDR_LEN - 2, sizeof(type));
+	if (type == htons(ETH_P_IP)) {
+		l4 = l3 + (size_t)(frame[l3] & 0x0f) * 4;
+		proto = (uint8_t)frame[l3 + offsetof(struct iphdr, protocol)];
+	} else if (type == htons(ETH_P_IPV6)) {
+		l4 = l3 + sizeof(struct ip6_hdr);
+		proto = (uint8_t)frame[l3 + offsetof(struct ip6_hdr,
+						       ip6_nxt)];
+	} else {
+		return;
+	}
+
+	vh->csum_start = (uint16_t)l4;
+	if (proto == IPPROTO_TCP)
+		vh->csum_offset = offsetof(struct tcphdr, check);
+	else if (proto == IPPROTO_UDP)
+		vh->csum_offset = offsetof(struct udphdr, check);
+	else
+		return;
+	if (l4 + vh->csum_offset + 2 <= len)
+		vh->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+}
+
+/**
+ * tap_pasta_write() - Write frames to the tap device, one per write
  * @c:		execution context
  * @frames:	frames, one per entry
  * @n:		number of frames
+ * @partial:	L4 checksums hold only the pseudo-header sum
+ */
+static void tap_pasta_write(const struct ctx *c, const struct iovec *frames,
+			    size_t n, bool partial)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		union {
+			struct virtio_net_hdr vh;
+			char bytes[TAP_VNET_HDR_MAX];
+		} h = { 0 };
+		struct iovec iov[2] = {
+			{ .iov_base = &h, .iov_len = (size_t)c->tap_vnet_hdr },
+			frames[i],
+		};
+		ssize_t rc;
+
+		if (!c->tap_vnet_hdr) {
+			rc = write(c->fd_tap, frames[i].iov_base,
+				   frames[i].iov_len);
+		} else {
+			if (partial)
+				tap_vnet_csum(&h.vh, frames[i].iov_base,
+					      frames[i].iov_len);
+			rc = writev(c->fd_tap, iov, 2);
+		}
+		if (rc < 0)
+			trace("tap: write failed: %s", strerror(errno));
+	}
+}
+
+/**
+ * tap_l4_partial() - Whether TCP and UDP checksums may be left to the kernel
+ * @c:		execution context
+ *
+ * Only pasta's tap device takes a checksum to complete (virtio-net header),
+ * and a capture must show complete frames.
+ *
+ * Return: true if frames may go to tap_send_frames_partial()
+ */
+bool tap_l4_partial(const struct ctx *c)
+{
+	return c->mode == MODE_PASTA && c->tap_vnet_hdr && !pcap_active();
+}
+
+/**
+ * tap_send() - Send complete Ethernet frames to the guest
+ * @c:		execution context
+ * @frames:	frames, one per entry
+ * @n:		number of frames
+ * @partial:	L4 checksums hold only the pseudo-header sum
  *
  * Frames that cannot be sent right now are dropped: the guest's protocols
  * recover as they would from loss on a real link.
  */
-void tap_send_frames(const struct ctx *c, const struct iovec *frames,
-		     size_t n)
+static void tap_send(const struct ctx *c, const struct iovec *frames,
+		     size_t n, bool partial)
 {
 	size_t i;
 
@@ -209,11 +306,7 @@ void tap_send_frames(const struct ctx *c, const struct iovec *frames,
 		return;
 
 	if (c->mode == MODE_PASTA) {
-		for (i = 0; i < n; i++) {
-			if (write(c->fd_tap, frames[i].iov_base,
-				  frames[i].iov_len) < 0)
-				trace("tap: write failed: %s", strerror(errno));
-		}
+		tap_pasta_write(c, frames, n, partial);
 		return;
 	}
 
@@ -225,6 +318,33 @@ void tap_send_frames(const struct ctx *c, const struct iovec *frames,
 			return;
 		}
 	}
+}
+
+/**
+ * tap_send_frames() - Send complete Ethernet frames to the guest
+ * @c:		execution context
+ * @frames:	frames, one per entry
+ * @n:		number of frames
+ */
+void tap_send_frames(const struct ctx *c, const struct iovec *frames,
+		     size_t n)
+{
+	tap_send(c, frames, n, false);
+}
+
+/**
+ * tap_send_frames_partial() - Send frames whose L4 checksum is left to do
+ * @c:		execution context
+ * @frames:	frames, one per entry, TCP or UDP checksum fields holding
+ *		only the pseudo-header sum (csum_partial_field())
+ * @n:		number of frames
+ *
+ * Only if tap_l4_partial() said so: the kernel completes the checksums.
+ */
+void tap_send_frames_partial(const struct ctx *c, const struct iovec *frames,
+			     size_t n)
+{
+	tap_send(c, frames, n, true);
 }
 
 /**
@@ -959,30 +1079,38 @@ void tap_handler_passt(struct ctx *c, uint32_t events,
 void tap_handler_pasta(struct ctx *c, uint32_t events,
 		       const struct timespec *now)
 {
-	size_t off = 0;
+	size_t vhl = (size_t)c->tap_vnet_hdr, off = 0;
 
 	if (!(events & EPOLLIN))
 		return;
 
 	for (;;) {
+		const char *frame = tap_buf + off + vhl;
+		size_t len;
 		ssize_t n;
 
-		if (sizeof(tap_buf) - off < TAP_FRAME_MAX ||
+		if (sizeof(tap_buf) - off < vhl + TAP_FRAME_MAX ||
 		    pool_full(&tap_pool)) {
 			tap_frames(c, now);
 			off = 0;
+			frame = tap_buf + vhl;
 		}
 
-		n = read(c->fd_tap, tap_buf + off, TAP_FRAME_MAX);
+		n = read(c->fd_tap, tap_buf + off, vhl + TAP_FRAME_MAX);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
-		if ((size_t)n < ETH_HDR_LEN)
+		if ((size_t)n < vhl + ETH_HDR_LEN)
 			continue;
+		len = (size_t)n - vhl;
 
-		pcap_frame(tap_buf + off, (size_t)n);
-		packet_add(&tap_pool, (size_t)n, tap_buf + off);
+		/* We enable no offloads (TUNSETOFFLOAD): the kernel completes
+		 * checksums and segmentation before a frame reaches us, and
+		 * nothing in its virtio-net header needs acting on.
+		 */
+		pcap_frame(frame, len);
+		packet_add(&tap_pool, len, frame);
 		off += (size_t)n;
 
 		/* Each read returns one frame, and only a read finding none
@@ -991,7 +1119,7 @@ void tap_handler_pasta(struct ctx *c, uint32_t events,
 		 * there, without that read.  The event is level-triggered:
 		 * frames still queued are reported at once, in the next batch.
 		 */
-		if ((size_t)n <= TAP_SHORT_FRAME)
+		if (len <= TAP_SHORT_FRAME)
 			break;
 	}
 	tap_frames(c, now);
@@ -1114,18 +1242,27 @@ void tap_listen_handler(struct ctx *c, uint32_t events)
 static int tap_ns_tun(void *arg)
 {
 	struct ctx *c = arg;
-	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
+	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR };
 	int fd;
 
 	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return 1;
 
+	/* With a virtio-net header on each frame, the kernel completes the
+	 * checksums of our TCP segments, or skips them on local delivery
+	 * (tap_l4_partial()), instead of both of us summing every byte.
+	 */
 	memcpy(ifr.ifr_name, c->pasta_ifn, IFNAMSIZ);	/* both IFNAMSIZ */
 	if (ioctl(fd, TUNSETIFF, &ifr)) {
-		close(fd);
-		return 1;
+		ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+		if (ioctl(fd, TUNSETIFF, &ifr)) {
+			close(fd);
+			return 1;
+		}
 	}
+	c->tap_vnet_hdr = (ifr.ifr_flags & IFF_VNET_HDR) ?
+			  (int)sizeof(struct virtio_net_hdr) : 0;
 
 	c->pasta_ifi = if_nametoindex(c->pasta_ifn);
 	if (!c->pasta_ifi) {
@@ -1188,6 +1325,16 @@ static void tap_sock_given(struct ctx *c)
 		    "(%.*s)", c->pasta_ifn, IFNAMSIZ, ifr.ifr_name);
 	memcpy(c->pasta_ifn, ifr.ifr_name, IFNAMSIZ);
 	c->pasta_ifn[IFNAMSIZ - 1] = '\0';
+	if (ifr.ifr_flags & IFF_VNET_HDR) {
+		int vhl = 0;
+
+		if (ioctl(c->fd_tap, TUNGETVNETHDRSZ, &vhl) ||
+		    vhl < (int)sizeof(struct virtio_net_hdr) ||
+		    vhl > TAP_VNET_HDR_MAX)
+			die("--fd: unusable virtio-net header length %i on "
+			    "tap device %i", vhl, c->fd_tap);
+		c->tap_vnet_hdr = vhl;
+	}
 	if (ns_call(c, tap_ns_ifindex, c))
 		die("--fd: tap device %s not found in the namespace",
 		    c->pasta_ifn);

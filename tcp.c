@@ -648,7 +648,10 @@ static void tcp_frame_queue(const struct ctx *c, struct tcp_conn *conn,
 		sum = csum_pseudo6(&conn->raddr, &conn->gaddr, IPPROTO_TCP,
 				   thlen + len);
 	}
-	th.check = csum(l4, thlen + len, sum);
+	if (tap_l4_partial(c))
+		th.check = csum_partial_field(sum);
+	else
+		th.check = csum(l4, thlen + len, sum);
 	memcpy(l4 + offsetof(struct tcphdr, check), &th.check,
 	       sizeof(th.check));
 
@@ -2049,7 +2052,10 @@ void tcp_flush(struct ctx *c)
 {
 	if (!tcp_out_count)
 		return;
-	tap_send_frames(c, tcp_out, tcp_out_count);
+	if (tap_l4_partial(c))
+		tap_send_frames_partial(c, tcp_out, tcp_out_count);
+	else
+		tap_send_frames(c, tcp_out, tcp_out_count);
 	tcp_out_count = 0;
 	tcp_data_used = 0;
 	tcp_ctrl_used = 0;

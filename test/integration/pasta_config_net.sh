@@ -4,7 +4,9 @@
 # test/integration/pasta_config_net.sh - pasta --config-net: the namespace
 # gets the host's addresses, prefix lengths, default routes and MTU 65520 on
 # an interface named like the host's outbound one, lo is up, and ARP/NDP
-# for the gateway are answered.  Also -I, --ns-mac-addr, -a/-n/-g, -4, -6.
+# for the gateway are answered; the start-up summary (nothing with -q).
+# Also -I, --ns-mac-addr (a random MAC without it), -a/-n/-g, -4, -6, and
+# lo up without --config-net.
 
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/sandbox.sh"
@@ -16,7 +18,8 @@ config_net_lo_up config_net_addr4 config_net_addr6 config_net_route4
 config_net_route6 config_net_mtu config_net_arp_gw config_net_arp_other
 config_net_arp_own_unanswered config_net_ndp_gw config_net_ifname_opt
 config_net_ns_mac config_net_addr_opts config_net_ipv4_only
-config_net_ipv6_only"
+config_net_ipv6_only config_net_summary config_net_quiet config_net_random_mac
+config_net_lo_up_without"
 
 HAVE_BB=1
 need_pkg busybox busybox:arping busybox:ping || HAVE_BB=0
@@ -39,6 +42,7 @@ ip -6 route show default >"$D/route6"
 # /sys shows the sandbox's interfaces, not ours: use ip(8)
 ip -o link show dev veth0 | sed -n 's/.* mtu \([0-9]*\) .*/\1/p' >"$D/mtu"
 ip -o link show dev veth0 >"$D/link"
+ip -o link show dev veth0 | sed -n 's/.*link\/ether \([0-9a-f:]*\) .*/\1/p' >"$D/mac"
 if command -v busybox >/dev/null; then
 	busybox arping -c 1 -w 2 -I veth0 192.0.2.2 >"$D/arp_gw" 2>&1
 	echo "rc=$?" >>"$D/arp_gw"
@@ -113,6 +117,29 @@ else
 	fi
 fi
 
+# --- Start-up summary; nothing with -q
+
+why=$(lines_in_order "$D/pasta.log" <<EOF
+Outbound interface: veth0
+Namespace interface: veth0
+MAC:
+    host: $SANDBOX_MAC
+ARP/DHCP:
+    address: 192.0.2.1
+    mask: 255.255.255.0
+    router: 192.0.2.2
+NDP/RA/DHCPv6:
+    address: 2001:db8::1/64
+    router: fe80::2
+    our link-local: fe80::2
+EOF
+) && pass config_net_summary || fail config_net_summary "$why"
+
+out=$(timeout 30 "$PASTA" -q --config-net -- true 2>&1)
+rc=$?
+check config_net_quiet "status $rc, output: $(echo "$out" | head -c 200)" \
+	test "$rc" = 0 -a -z "$out"
+
 # --- -I: interface name in the namespace
 
 pasta_guest ifname --config-net -I tap9 <<'EOF'
@@ -128,6 +155,23 @@ ip -o link show dev veth0 | sed -n 's/.*link\/ether \([0-9a-f:]*\) .*/\1/p' >"$1
 EOF
 check_eq config_net_ns_mac "02:00:00:00:0c:01" \
 	"$(cat "$TESTDIR/nsmac/mac" 2>/dev/null)"
+
+# Without it: the kernel's random address, unicast and locally
+# administered, not the host's, another one in the next namespace
+pasta_guest mac2 <<'EOF'
+ip -o link show dev veth0 | sed -n 's/.*link\/ether \([0-9a-f:]*\) .*/\1/p' >"$1/mac"
+ip -o link show dev lo >"$1/lo"
+ip -o addr show dev lo >>"$1/lo"
+EOF
+m1=$(cat "$TESTDIR/basic/mac" 2>/dev/null)
+m2=$(cat "$TESTDIR/mac2/mac" 2>/dev/null)
+check config_net_random_mac "MACs '$m1' and '$m2' (host $SANDBOX_MAC)" \
+	eval '[ -n "$m1" ] && [ -n "$m2" ] && [ "$m1" != "$m2" ] &&
+	      [ "$m1" != "$SANDBOX_MAC" ] &&
+	      [ $((0x${m1%%:*} & 3)) = 2 ] && [ $((0x${m2%%:*} & 3)) = 2 ]'
+check config_net_lo_up_without "lo without --config-net: $(head -c 200 "$TESTDIR/mac2/lo" 2>/dev/null)" \
+	eval "grep -q '[<,]UP[,>]' '$TESTDIR/mac2/lo' &&
+	      grep -q '127.0.0.1/8' '$TESTDIR/mac2/lo'"
 
 # --- -a -n -g: what --config-net configures follows the options
 

@@ -9,11 +9,12 @@
 # them off); DHCP ACK/NAK for right and wrong addresses; a second guest is
 # served after the first leaves; -1/--one-off exits; daemon mode is ready
 # when the starting process exits, having printed how to start qemu and the
-# start-up summary (nothing with -q); frames split across reads and several
-# in one read; the default socket path is the first free
-# /tmp/passt_N.socket (a stale socket is reused, a served one or another
-# file skipped and left alone); start-up failures (-s, -p, -P) exit 1 with
-# one line naming the option.
+# start-up summary (nothing with -q); -d and --trace stay in the foreground
+# and add timestamped messages; frames split across reads and several in
+# one read; the default socket path is the first free /tmp/passt_N.socket
+# (a stale socket is reused, a served one or another file skipped and left
+# alone); start-up failures (-s, -p, -P) exit 1 with one line naming the
+# option.
 
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/sandbox.sh"
@@ -23,7 +24,8 @@
 CASES="passt_daemon_ready passt_daemon_pidfile passt_qemu_hint
 passt_udhcpc passt_dhclient4 passt_slaac passt_dhclient6 passt_dhcp_ack
 passt_dhcp_nak passt_split_frames passt_second_client passt_no_dhcp_dns
-passt_one_off passt_summary passt_quiet passt_default_socket
+passt_one_off passt_summary passt_quiet passt_debug passt_trace
+passt_default_socket
 passt_default_socket_next passt_default_socket_file_kept
 passt_socket_not_a_socket passt_socket_file_kept passt_pcap_unwritable
 passt_pid_unwritable"
@@ -202,6 +204,37 @@ else
 	fail passt_one_off "still running 5 s after the guest left"
 	passt_stop
 fi
+
+# --- -d and --trace: in the foreground, messages with a timestamp; debug
+# messages with -d, packet-level ones only with --trace
+
+# log_levels() - Run passt with options, send a DISCOVER and a wrong
+# REQUEST; check foreground, the NAK's debug line and the DISCOVER's trace
+# line
+# $1:	case name
+# $2:	1 if the trace line is expected, 0 if not
+# $@:	passt options
+log_levels() {
+	local name="$1" want_trace="$2" sock="$TESTDIR/$1.sock" log pid got
+	shift 2
+	log="$TESTDIR/$name.log"
+	rm -f "$sock"
+	bg_start "$log" "$PASST" "$@" -s "$sock"
+	pid=$BG_PID
+	if ! wait_for 5 test -S "$sock"; then
+		fail "$name" "no socket: $(log_tail "$log")"
+		return
+	fi
+	"$PYTHON" "$FRAMES" gen probe_dhcp dhcp_request_wrong |
+		"$INJECT" -w 1000 "$sock" >/dev/null 2>&1
+	got="debug:$(grep -Ec '^[0-9]+\.[0-9]{4}: DHCP: REQUEST for wrong address, sending NAK$' "$log")"
+	got="$got trace:$(grep -Ec '^[0-9]+\.[0-9]{4}: DHCP: DISCOVER, sending OFFER$' "$log")"
+	pid_alive "$pid" && got="$got foreground:1" || got="$got foreground:0"
+	check_eq "$name" "debug:1 trace:$want_trace foreground:1" "$got"
+	kill_pid "$pid"
+}
+log_levels passt_debug 0 -d
+log_levels passt_trace 1 --trace
 
 # --- Default socket path: the first free /tmp/passt_N.socket (/tmp is
 # the sandbox's own): passt_1 is a file that isn't a socket, passt_2 a

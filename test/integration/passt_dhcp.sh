@@ -5,16 +5,16 @@
 # helper connects to passt's socket and moves frames to a tap device in a
 # namespace, whose kernel and clients play the guest.  busybox udhcpc, ISC
 # dhclient (-4 and -6) and the kernel's SLAAC get the host's configuration,
-# with DNS and search list by default (--no-dhcp-dns/--no-dhcp-search turn
-# them off); DHCP ACK/NAK for right and wrong addresses; a second guest is
-# served after the first leaves; -1/--one-off exits; daemon mode is ready
-# when the starting process exits, having printed how to start qemu and the
-# start-up summary (nothing with -q); -d and --trace stay in the foreground
-# and add timestamped messages; frames split across reads and several in
-# one read; the default socket path is the first free /tmp/passt_N.socket
-# (a stale socket is reused, a served one or another file skipped and left
-# alone); start-up failures (-s, -p, -P) exit 1 with one line naming the
-# option.
+# with DNS and search list by default, also in the RA (--no-dhcp-dns and
+# --no-dhcp-search turn them off); DHCP ACK/NAK for right and wrong
+# addresses; a second guest is served after the first leaves, and refused
+# while it's there; -1/--one-off exits; daemon mode is ready when the
+# starting process exits, having printed how to start qemu and the start-up
+# summary (nothing with -q); -d and --trace stay in the foreground and add
+# timestamped messages; frames split across reads and several in one read;
+# the default socket path is the first free /tmp/passt_N.socket (a stale
+# socket is reused, a served one or another file skipped and left alone);
+# start-up failures (-s, -p, -P) exit 1 with one line naming the option.
 
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/sandbox.sh"
@@ -23,7 +23,8 @@
 
 CASES="passt_daemon_ready passt_daemon_pidfile passt_qemu_hint
 passt_udhcpc passt_dhclient4 passt_slaac passt_dhclient6 passt_dhcp_ack
-passt_dhcp_nak passt_split_frames passt_second_client passt_no_dhcp_dns
+passt_dhcp_nak passt_one_guest_at_a_time passt_ra_dns passt_split_frames
+passt_second_client passt_no_dhcp_dns passt_no_dhcp_dns_ra
 passt_one_off passt_summary passt_quiet passt_debug passt_trace
 passt_default_socket
 passt_default_socket_next passt_default_socket_file_kept
@@ -111,6 +112,12 @@ fi
 relay_start guest "$SOCK" eth0 ||
 	die "relay does not connect: $(log_tail "$TESTDIR/relay-guest-eth0.log")"
 
+# One guest at a time: another connection is closed at once, unanswered
+"$PYTHON" "$FRAMES" session "$SOCK" none dhcp 3 2>"$TESTDIR/second.err"
+rc=$?
+check passt_one_guest_at_a_time "status $rc: $(cat "$TESTDIR/second.err")" \
+	test "$rc" = 2
+
 in_ns guest bash "$CLIENTS" udhcpc eth0 "$TESTDIR/udhcpc"
 check_lease passt_udhcpc "$TESTDIR/udhcpc" ip=192.0.2.1 \
 	subnet=255.255.255.0 router=192.0.2.2 dns=$SANDBOX_DNS4 \
@@ -154,6 +161,18 @@ case "$nak" in
 *) fail passt_dhcp_nak "no NAK for 192.0.2.99: $(echo "$nak" | head -c 300)" ;;
 esac
 
+# --- The RA carries RDNSS and DNSSL by default in passt mode
+
+# ra_dns() - RDNSS and DNSSL of the RA answering an RS on a socket
+# $1:	socket
+ra_dns() {
+	"$PYTHON" "$FRAMES" gen probe_rs | "$INJECT" -w 1500 "$1" 2>/dev/null |
+		"$PYTHON" "$FRAMES" ra | grep -E '^(src|rdnss|dnssl)=' |
+		sort | tr '\n' ' '
+}
+check_eq passt_ra_dns "dnssl=$SANDBOX_SEARCH rdnss=$SANDBOX_DNS6 src=fe80::2 " \
+	"$(ra_dns "$SOCK")"
+
 # --- Frames split across reads, and several frames in one read
 
 "$PYTHON" "$FRAMES" pieces "$SOCK" 5 2>"$TESTDIR/pieces.err"
@@ -180,6 +199,7 @@ relay_start guest "$TESTDIR/nodns.sock" eth2
 in_ns guest bash "$CLIENTS" udhcpc eth2 "$TESTDIR/udhcpc3"
 check_lease passt_no_dhcp_dns "$TESTDIR/udhcpc3" ip=192.0.2.1 dns= search=
 relay_stop
+check_eq passt_no_dhcp_dns_ra "src=fe80::2 " "$(ra_dns "$TESTDIR/nodns.sock")"
 passt_stop
 
 # --- -1: exit when the guest leaves

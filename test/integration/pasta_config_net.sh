@@ -4,7 +4,8 @@
 # test/integration/pasta_config_net.sh - pasta --config-net: the namespace
 # gets the host's addresses, prefix lengths, default routes and MTU 65520 on
 # an interface named like the host's outbound one, lo is up, and ARP/NDP
-# for the gateway are answered; the start-up summary (nothing with -q).
+# for the gateway are answered; the start-up summary (nothing with -q); the
+# user's shell in a connected namespace, as README.md shows.
 # Also -I, --ns-mac-addr (a random MAC without it), -a/-n/-g, -4, -6, and
 # lo up without --config-net.
 
@@ -19,7 +20,7 @@ config_net_route6 config_net_mtu config_net_arp_gw config_net_arp_other
 config_net_arp_own_unanswered config_net_ndp_gw config_net_ifname_opt
 config_net_ns_mac config_net_addr_opts config_net_ipv4_only
 config_net_ipv6_only config_net_summary config_net_quiet config_net_random_mac
-config_net_lo_up_without"
+config_net_lo_up_without config_net_shell"
 
 HAVE_BB=1
 need_pkg busybox busybox:arping busybox:ping || HAVE_BB=0
@@ -139,6 +140,14 @@ out=$(timeout 30 "$PASTA" -q --config-net -- true 2>&1)
 rc=$?
 check config_net_quiet "status $rc, output: $(echo "$out" | head -c 200)" \
 	test "$rc" = 0 -a -z "$out"
+
+# README.md's "make && ./pasta --config-net": a shell (SHELL, reading its
+# standard input here) in a connected namespace
+out=$(echo 'ip -o -4 addr show dev veth0; ip -4 route show default' |
+	SHELL=/bin/sh timeout 30 "$PASTA" --config-net 2>&1)
+check config_net_shell "shell output: $(echo "$out" | tail -n 3 | tr '\n' '|')" \
+	eval 'echo "$out" | grep -q "veth0 *inet 192.0.2.1/24" &&
+	      echo "$out" | grep -q "^default via 192.0.2.2 dev veth0"'
 
 # --- -I: interface name in the namespace
 

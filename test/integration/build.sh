@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # test/integration/build.sh - Build and layout, without networking: the
-# default make target gives passt and the pasta link; the flags are C11
+# default make target gives passt and the pasta link; one epoll_wait() and
+# one dispatch switch on the epoll reference type; the flags are C11
 # with GNU extensions and -Wall -Wextra -Werror, and clang accepts every
 # source with them too; the passt binary imports no allocator and no stdio
 # stream function (nm -D --undefined-only); the mode comes from the
@@ -80,6 +81,22 @@ if command -v nm >/dev/null; then
 else
 	skip_all "nm not installed" build_no_malloc build_no_stdio
 fi
+
+# --- One epoll loop, one dispatch switch on the reference type
+
+# calls() - Lines of the product's sources calling a function, comments out
+# $1:	extended regular expression
+calls() {
+	grep -En "$1" "$REPO"/*.c | grep -Ev '^[^:]*:[0-9]+:\s*(/?\*|//)' |
+		grep -v '"'
+}
+waits=$(calls '\<epoll_p?wait2?\(' | wc -l)
+switches=$(calls 'switch \(ref\.type\)' | wc -l)
+where=$(calls '\<epoll_p?wait2?\(|switch \(ref\.type\)' |
+	cut -d: -f1,2 | xargs -n1 basename | tr '\n' ' ')
+check build_one_loop "epoll_wait calls: $waits, dispatch switches: $switches ($where)" \
+	test "$waits" = 1 -a "$switches" = 1 -a \
+	"$(calls '\<epoll_p?wait2?\(' | cut -d: -f1 | xargs basename)" = passt.c
 
 # --- Mode from the basename of argv[0], nothing else
 

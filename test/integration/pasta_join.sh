@@ -229,20 +229,24 @@ else
 	fail join_foreground "not configured, or not running in the foreground: $(log_tail "$TESTDIR/fg.log")"
 fi
 
-# --- Targets that do not exist: status 1, one line naming what's wrong
+# --- Targets that do not exist: status 1, one line naming what's wrong, no
+# pid file
 
-# bad_target() - pasta exits 1 with one line starting with a given text
+# bad_target() - pasta exits 1 with one line starting with a given text,
+# and writes no pid file
 # $1:	case name
 # $2:	expected start of the line
 # $@:	pasta options
 bad_target() {
 	local name="$1" start="$2" rc
 	shift 2
-	timeout "$T" "$PASTA" "$@" >"$TESTDIR/$name.out" 2>"$TESTDIR/$name.err"
+	timeout "$T" "$PASTA" -P "$TESTDIR/$name.pid" "$@" \
+		>"$TESTDIR/$name.out" 2>"$TESTDIR/$name.err"
 	rc=$?
-	check "$name" "status $rc, message '$(head -c 200 "$TESTDIR/$name.err")'" \
+	check "$name" "status $rc, pid file $(ls "$TESTDIR/$name.pid" 2>&1), message '$(head -c 200 "$TESTDIR/$name.err")'" \
 		eval 'test "$rc" = 1 -a "$(wc -l <"$TESTDIR/$name.err")" = 1 &&
-		      grep -q -- "^$start" "$TESTDIR/$name.err"'
+		      grep -q -- "^$start" "$TESTDIR/$name.err" &&
+		      test ! -e "$TESTDIR/$name.pid"'
 }
 
 bad_target join_bad_path "--netns: " --config-net --netns-only \

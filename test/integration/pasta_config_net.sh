@@ -6,8 +6,8 @@
 # an interface named like the host's outbound one, lo is up, and ARP/NDP
 # for the gateway are answered; the start-up summary (nothing with -q); the
 # user's shell in a connected namespace, as README.md shows.
-# Also -I, --ns-mac-addr (a random MAC without it), -a/-n/-g, -4, -6, and
-# lo up without --config-net.
+# Also -I, --ns-mac-addr (a random MAC without it), -a/-n/-g, -4, -6, -i,
+# and lo up without --config-net.
 
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/sandbox.sh"
@@ -20,7 +20,7 @@ config_net_route6 config_net_mtu config_net_arp_gw config_net_arp_other
 config_net_arp_own_unanswered config_net_ndp_gw config_net_ifname_opt
 config_net_ns_mac config_net_addr_opts config_net_ipv4_only
 config_net_ipv6_only config_net_summary config_net_quiet config_net_random_mac
-config_net_lo_up_without config_net_shell"
+config_net_lo_up_without config_net_shell config_net_interface_opt"
 
 HAVE_BB=1
 need_pkg busybox busybox:arping busybox:ping || HAVE_BB=0
@@ -213,5 +213,29 @@ EOF
 D=$TESTDIR/v6only
 got="4:$(xargs <"$D/addr4" 2>/dev/null) 6:$(xargs <"$D/addr6" 2>/dev/null) r4:$(xargs <"$D/route4" 2>/dev/null)"
 check_eq config_net_ipv6_only "4: 6:2001:db8::1/64 r4:" "$got"
+
+# --- -i: defaults from another interface of the host than the one of the
+# first default route (a second veth pair, with a default route of higher
+# metric)
+
+ip link add alt0 type veth peer name alt1 &&
+ip link set alt1 up && ip link set alt0 up &&
+ip addr add 198.51.100.7/24 dev alt0 &&
+ip -6 addr add 2001:db8:9::7/64 dev alt0 nodad &&
+ip route add default via 198.51.100.1 dev alt0 metric 500 &&
+ip -6 route add default via fe80::9 dev alt0 metric 500
+pasta_guest iface --config-net -i alt0 <<'EOF'
+ip -o link show | awk -F': ' '{ print $2 }' | sed 's/@.*//' | sort | xargs >"$1/links"
+ip -o -4 addr show dev alt0 | awk '{ print $4 }' >"$1/addr4"
+ip -o -6 addr show dev alt0 scope global | awk '{ print $4 }' >"$1/addr6"
+ip -4 route show default | sed 's/ proto [a-z]*//; s/ metric [0-9]*//' >"$1/route4"
+ip -6 route show default | sed 's/ proto [a-z]*//; s/ metric.*//' >"$1/route6"
+EOF
+D=$TESTDIR/iface
+got="$(cat "$D/links" 2>/dev/null) / $(xargs <"$D/addr4" 2>/dev/null) $(xargs <"$D/addr6" 2>/dev/null) / $(xargs <"$D/route4" 2>/dev/null) / $(xargs <"$D/route6" 2>/dev/null)"
+check_eq config_net_interface_opt \
+	"alt0 lo / 198.51.100.7/24 2001:db8:9::7/64 / default via 198.51.100.1 dev alt0 / default via fe80::9 dev alt0" \
+	"$got"
+ip link del alt0
 
 test_finish

@@ -6,16 +6,17 @@
 # 2001:db8::50 instead of 192.0.2.1 and 2001:db8::1, nothing else) sends
 # one frame from each; then datagrams to a -u forwarded port of the host
 # reach it at those addresses, which only works if the source addresses
-# seen in its frames were recorded.  Both modes: pasta joining a namespace
-# (without --config-net), passt through the relay helper.
+# seen in its frames were recorded.  When the guest moves to yet another
+# address, the latest one seen counts.  Both modes: pasta joining a
+# namespace (without --config-net), passt through the relay helper.
 
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/sandbox.sh"
 . "$(dirname "$0")/../lib/passt.sh"
 . "$(dirname "$0")/../lib/l4.sh"
 
-CASES="guest_addr_pasta_4 guest_addr_pasta_6 guest_addr_passt_4
-guest_addr_passt_6"
+CASES="guest_addr_pasta_4 guest_addr_pasta_6 guest_addr_pasta_4_latest
+guest_addr_passt_4 guest_addr_passt_6"
 
 HAVE_BB=1
 need_pkg busybox busybox:ping || HAVE_BB=0
@@ -29,6 +30,7 @@ l4_build || { skip_all "test/helpers/udptool not built" $CASES; exit 0; }
 PORT=5000
 A4=192.0.2.50
 A6=2001:db8::50
+A4_NEXT=192.0.2.60
 
 # guest_setup() - Our addresses only, echo servers on them, one frame from
 # each address to the gateway
@@ -81,9 +83,19 @@ tap_there() {
 if wait_for 10 tap_there && guest_setup gp "$SANDBOX_IF"; then
 	inbound guest_addr_pasta_4 "$SANDBOX_OUTSIDE4" "$SANDBOX_ADDR4"
 	inbound guest_addr_pasta_6 "$SANDBOX_OUTSIDE6" "$SANDBOX_ADDR6"
+
+	# The guest moves to another address: the latest one seen counts
+	in_ns gp ip addr flush dev "$SANDBOX_IF" scope global
+	in_ns gp ip addr add "$A4_NEXT/24" dev "$SANDBOX_IF"
+	in_ns gp ip route add default via "$SANDBOX_GW4" dev "$SANDBOX_IF"
+	bg_start "$TESTDIR/echo-gp-$A4_NEXT.log" \
+		ip netns exec gp "$UDPTOOL" echo "$A4_NEXT" "$PORT"
+	sleep 0.3
+	in_ns gp busybox ping -c 1 -W 1 "$SANDBOX_GW4" >/dev/null 2>&1
+	inbound guest_addr_pasta_4_latest "$SANDBOX_OUTSIDE4" "$SANDBOX_ADDR4"
 else
 	skip_all "pasta did not set the namespace up: $(log_tail "$TESTDIR/pasta.log")" \
-		guest_addr_pasta_4 guest_addr_pasta_6
+		guest_addr_pasta_4 guest_addr_pasta_6 guest_addr_pasta_4_latest
 	fail guest_addr_pasta_setup "no guest"
 fi
 kill_pid "$P"

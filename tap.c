@@ -47,6 +47,7 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -1131,14 +1132,17 @@ void tap_handler_pasta(struct ctx *c, uint32_t events,
  * @path:	path
  *
  * A socket file left behind by a process that is gone refuses connections:
- * such a file is removed and reused.
+ * such a file is removed and reused.  connect() refuses a file that isn't a
+ * socket in the same way, so check the type before unlinking: anything
+ * else at the path is somebody's data, and is left alone.
  *
  * Return: 0 if bound, -1 with errno set otherwise
  */
 static int tap_sock_unix_try(int fd, const char *path)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	int probe;
+	struct stat st;
+	int probe, err;
 
 	if (strlen(path) >= sizeof(addr.sun_path)) {
 		errno = ENAMETOOLONG;
@@ -1154,9 +1158,15 @@ static int tap_sock_unix_try(int fd, const char *path)
 		errno = EADDRINUSE;
 		return -1;
 	}
-	if (errno == ECONNREFUSED)
-		unlink(path);
+	err = errno;
 	close(probe);
+	if (err == ECONNREFUSED) {
+		if (lstat(path, &st) || !S_ISSOCK(st.st_mode)) {
+			errno = EEXIST;
+			return -1;
+		}
+		unlink(path);
+	}
 
 	return bind(fd, (struct sockaddr *)&addr, sizeof(addr));
 }

@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # test/integration/pasta_join.sh - pasta's namespaces: running a command in
-# a new one (exit status, arguments, default shell, nothing left behind),
-# and joining an existing one by PID, path, --netns, --userns and name:
-# ready when the starting process exits, pid file, quitting when the
-# namespace goes away (or not, with --no-netns-quit), -f, bad targets.
+# a new one (exit status, 128 + signal number, arguments, default shell,
+# nothing left behind), and joining an existing one by PID, path, --netns,
+# --userns and name (positional or --netns, with --nsrun-dir or in the
+# default directories): ready when the starting process exits, pid file,
+# quitting when the namespace goes away (or not, with --no-netns-quit), -f,
+# bad targets (status 1, one line).
 
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/sandbox.sh"
@@ -13,11 +15,12 @@
 . "$(dirname "$0")/../lib/clients.sh"
 
 CASES="cmd_exit_status_7 cmd_exit_status_0 cmd_exit_status_1
-cmd_exit_status_config_net cmd_default_shell cmd_new_namespaces cmd_args
+cmd_exit_status_config_net cmd_exit_status_signal cmd_default_shell cmd_new_namespaces cmd_args
 cmd_no_leftover join_pid_exit join_pid_ready join_pid_routes
 join_pid_pidfile join_pid_dhcp join_pid_quit join_path_exit join_path_ready
-join_path_quit join_netns_opt join_userns_opt join_name join_no_netns_quit
-join_foreground join_bad_path"
+join_path_quit join_netns_opt join_userns_opt join_name join_netns_name
+join_name_default_dir join_no_netns_quit
+join_foreground join_bad_path join_bad_pid join_bad_name"
 
 HAVE_BB=1
 need_pkg busybox busybox:udhcpc || HAVE_BB=0
@@ -47,6 +50,8 @@ timeout "$T" "$PASTA" -q -- false >/dev/null 2>&1
 check_eq cmd_exit_status_1 1 "$?"
 timeout "$T" "$PASTA" -q --config-net -- sh -c 'exit 3' >/dev/null 2>&1
 check_eq cmd_exit_status_config_net 3 "$?"
+timeout "$T" "$PASTA" -q -- sh -c 'kill -TERM $$' >/dev/null 2>&1
+check_eq cmd_exit_status_signal 143 "$?"
 echo 'exit 5' | SHELL=/bin/sh timeout "$T" "$PASTA" -q >/dev/null 2>&1
 check_eq cmd_default_shell 5 "$?"
 
@@ -177,6 +182,23 @@ track_pidfile "$TESTDIR/name.pid"
 a4=$(in_ns tgt3 ip -o -4 addr show dev veth0 2>/dev/null | awk '{ print $4 }')
 check_eq join_name "192.0.2.1/24" "$a4"
 
+# --netns NAME: the same lookup as the positional NAME
+ns_add tgt6
+timeout "$T" "$PASTA" -q --config-net --netns-only --nsrun-dir /run/netns \
+	--netns tgt6 -P "$TESTDIR/name2.pid" >"$TESTDIR/name2.log" 2>&1
+track_pidfile "$TESTDIR/name2.pid"
+a4=$(in_ns tgt6 ip -o -4 addr show dev veth0 2>/dev/null | awk '{ print $4 }')
+check_eq join_netns_name "192.0.2.1/24" "$a4"
+
+# Without --nsrun-dir, a name not in /run/user/UID/netns is looked up in
+# /run/netns
+ns_add tgt7
+timeout "$T" "$PASTA" -q --config-net --netns-only -P "$TESTDIR/name3.pid" \
+	tgt7 >"$TESTDIR/name3.log" 2>&1
+track_pidfile "$TESTDIR/name3.pid"
+a4=$(in_ns tgt7 ip -o -4 addr show dev veth0 2>/dev/null | awk '{ print $4 }')
+check_eq join_name_default_dir "192.0.2.1/24" "$a4"
+
 # --- --no-netns-quit
 
 ns_add tgt4
@@ -207,15 +229,30 @@ else
 	fail join_foreground "not configured, or not running in the foreground: $(log_tail "$TESTDIR/fg.log")"
 fi
 
-# --- A target that does not exist
+# --- Targets that do not exist: status 1, one line naming what's wrong, no
+# pid file
 
-timeout "$T" "$PASTA" --netns-only /run/netns/does-not-exist \
-	>"$TESTDIR/bad.out" 2>"$TESTDIR/bad.err"
-rc=$?
-if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && [ -s "$TESTDIR/bad.err" ]; then
-	pass join_bad_path
-else
-	fail join_bad_path "exit status $rc, message '$(head -c 200 "$TESTDIR/bad.err")'"
-fi
+# bad_target() - pasta exits 1 with one line starting with a given text,
+# and writes no pid file
+# $1:	case name
+# $2:	expected start of the line
+# $@:	pasta options
+bad_target() {
+	local name="$1" start="$2" rc
+	shift 2
+	timeout "$T" "$PASTA" -P "$TESTDIR/$name.pid" "$@" \
+		>"$TESTDIR/$name.out" 2>"$TESTDIR/$name.err"
+	rc=$?
+	check "$name" "status $rc, pid file $(ls "$TESTDIR/$name.pid" 2>&1), message '$(head -c 200 "$TESTDIR/$name.err")'" \
+		eval 'test "$rc" = 1 -a "$(wc -l <"$TESTDIR/$name.err")" = 1 &&
+		      grep -q -- "^$start" "$TESTDIR/$name.err" &&
+		      test ! -e "$TESTDIR/$name.pid"'
+}
+
+bad_target join_bad_path "--netns: " --config-net --netns-only \
+	--netns /run/netns/does-not-exist
+bad_target join_bad_pid "4194000: " --config-net 4194000
+bad_target join_bad_name "--netns: " --config-net --nsrun-dir /run/netns \
+	--netns does-not-exist
 
 test_finish

@@ -5,8 +5,10 @@
 # without --config-net: the kernel configures SLAAC from our router
 # advertisement (prefix, router, MTU with -m, RDNSS/DNSSL only with
 # --dhcp-dns/--dhcp-search), neighbour solicitations for the gateway are
-# answered, ISC dhclient -6 gets the host's address by DHCPv6; and -4, -6,
-# --no-dhcp, --no-ndp, --no-ra, --no-dhcpv6 each switch their part off.
+# answered, ISC dhclient -6 gets the host's address by DHCPv6; router
+# advertisements come unsolicited too, to a guest that never solicits; and
+# -4, -6, --no-dhcp, --no-ndp, --no-ra, --no-dhcpv6 each switch their part
+# off.
 
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/sandbox.sh"
@@ -17,7 +19,8 @@ CASES="ndp_slaac_addr ndp_slaac_router ndp_ra_prefix ndp_ra_slla
 ndp_ra_no_dns_default ndp_ns_gw ndp_dhcpv6 ndp_dhcpv6_no_dns_default
 ndp_ra_mtu ndp_slaac_mtu ndp_ra_rdnss_dnssl ndp_dhcpv6_dns_search
 ndp_no_ra ndp_no_ra_ns_answered ndp_no_ndp ndp_no_ndp_ns ndp_no_dhcpv6
-ndp_no_dhcpv6_slaac ndp_ipv4_only ndp_ipv6_only ndp_no_dhcp"
+ndp_no_dhcpv6_slaac ndp_ipv4_only ndp_ipv6_only ndp_no_dhcp
+ndp_unsolicited_ra"
 
 HAVE_BB=1; HAVE_DHCLIENT=1; HAVE_PY=1
 need_pkg busybox busybox:udhcpc busybox:ping || HAVE_BB=0
@@ -118,6 +121,31 @@ if [ -s "$D/dhclient6" ]; then
 else
 	skip ndp_dhcpv6_no_dns_default "no DHCPv6 lease"
 fi
+
+# --- Unsolicited RAs: the guest's kernel sends no RS at all; once we saw
+# its link-local address (the NS of a ping to the gateway), an RA comes
+# to all-nodes by itself
+
+pasta_guest unsol <<EOF
+D=\$1; C=\$2
+echo 0 >/proc/sys/net/ipv6/conf/veth0/router_solicitations
+"$PYTHON" "$FRAMES" capture veth0 10 ra >"\$D/cap.bin" 2>"\$D/cap.log" &
+bash "\$C" linkup veth0
+busybox ping -6 -c 1 -W 1 -I veth0 fe80::2 >/dev/null 2>&1
+wait
+"$PYTHON" "$FRAMES" dump <"\$D/cap.bin" >"\$D/dump"
+exit 0
+EOF
+D=$TESTDIR/unsol
+# unsolicited_ok() - An RA to all-nodes was seen, and no RS before it
+unsolicited_ok() {
+	grep "'kind': 'ra'" "$D/dump" 2>/dev/null | grep -q "'dst': 'ff02::1'" &&
+		! grep -q "'kind': 'rs'" "$D/dump"
+}
+kinds=$(sed -n "s/.*'kind': '\([a-z0-9_]*\)'.*/\1/p" "$D/dump" 2>/dev/null |
+	tr '\n' ' ')
+check ndp_unsolicited_ra "frames seen: '$kinds' $(log_tail "$D/cap.log")" \
+	unsolicited_ok
 
 # --- -m, --dhcp-dns, --dhcp-search
 

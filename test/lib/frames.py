@@ -23,6 +23,14 @@
 #                                      came, 2 if passt closed the connection
 #                                      first, 1 on timeout, 3 if connecting
 #                                      failed
+#   frames.py pieces SOCK [SECONDS]    connect to passt's socket and send
+#                                      the DHCP, NS, DHCPv6 and ARP probes
+#                                      as one stream cut into pieces (inside
+#                                      a length prefix, inside a frame,
+#                                      several frames and a partial one
+#                                      together), a pause between pieces;
+#                                      exit 0 if every probe was answered
+#                                      on that connection, 1 otherwise
 #   frames.py capture IFACE SECONDS [KIND]
 #                                      capture frames on an interface (raw
 #                                      packet socket, needs CAP_NET_RAW) to
@@ -678,6 +686,55 @@ def session(path, case, probe, seconds):
         s.close()
 
 
+def pieces(path, seconds):
+    """Send the probes as a stream cut at awkward places, with pauses so
+    that each piece is read on its own; wait for every reply"""
+    pr = probes()
+    order = ["dhcp", "ns", "dhcpv6", "arp"]
+    frames = [prefix(pr[k][0]) for k in order]
+    data = b"".join(frames)
+    a, b, c = len(frames[0]), len(frames[1]), len(frames[2])
+    # 1 and 3 bytes of the first prefix, then into the first frame, then
+    # the rest of it with 2 bytes of the second prefix, then the rest of
+    # the second frame, the whole third one and 5 bytes of the fourth
+    cuts = [1, 3, 24, a + 2, a + b + c + 5, len(data)]
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(seconds)
+    try:
+        s.connect(path)
+        off = 0
+        for cut in cuts:
+            s.sendall(data[off:cut])
+            off = cut
+            time.sleep(0.15)
+        want = {pr[k][1]: pr[k][2] for k in order}
+        got = b""
+        end = time.monotonic() + seconds
+        while want and time.monotonic() < end:
+            r, _, _ = select.select([s], [], [], end - time.monotonic())
+            if not r:
+                break
+            chunk = s.recv(1 << 20)
+            if not chunk:
+                break
+            got += chunk
+            for f in split_stream(got):
+                d = describe(f)
+                k = d.get("kind")
+                if k in want and (want[k] is None or d.get("xid") == want[k]):
+                    del want[k]
+    except OSError as e:
+        sys.stderr.write("pieces: %s\n" % e)
+        return 1
+    finally:
+        s.close()
+    if want:
+        sys.stderr.write("pieces: no reply of kind %s\n" %
+                         " ".join(sorted(want)))
+        return 1
+    return 0
+
+
 # --- Command line
 
 
@@ -731,6 +788,8 @@ def main(argv):
     if cmd == "session":
         return session(argv[2], argv[3], argv[4],
                        float(argv[5]) if len(argv) > 5 else 3.0)
+    if cmd == "pieces":
+        return pieces(argv[2], float(argv[3]) if len(argv) > 3 else 5.0)
     if cmd == "capture":
         return capture(argv[2], float(argv[3]),
                        argv[4] if len(argv) > 4 else None)

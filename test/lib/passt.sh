@@ -102,6 +102,19 @@ log_tail() {
 	tail -n "${2:-3}" "$1" | tr '\n' '|' | cut -c1-300
 }
 
+# lines_in_order() - Whether a file holds the given lines, in that order
+# (other lines may come between them)
+# $1:	file
+# stdin: expected lines, exactly as in the file
+# Return: 0 if all were found; else prints the first missing line
+lines_in_order() {
+	awk 'BEGIN { n = 0; i = 0 }
+	     NR == FNR { want[n++] = $0; next }
+	     i < n && $0 == want[i] { i++ }
+	     END { if (i < n) { print "missing: \"" want[i] "\""; exit 1 } }' \
+		- "$1"
+}
+
 # check_lease() - Compare values recorded in a client result file
 # $1:	case name
 # $2:	result file (see clients.sh)

@@ -205,6 +205,32 @@ static void test_ports_examples(void)
 
 	ports_reset(MODE_PASTA);
 	CHECK(!parse('U', "53") && range_is(53, 53, 0), "ports: pasta -U 53");
+
+	/* Section EXAMPLES */
+	ports_reset(MODE_PASST);
+	CHECK(!parse('t', "2222:22") && count_ports() == 1 &&
+	      fwd_port_dest(&fwd, 2222) == 22, "ports: passt -t 2222:22");
+
+	ports_reset(MODE_PASTA);
+	CHECK(!parse('t', "8080") && range_is(8080, 8080, 0),
+	      "ports: pasta -t 8080");
+
+	ports_reset(MODE_PASTA);
+	CHECK(!parse('T', "none") && fwd.mode == FWD_NONE &&
+	      count_ports() == 0, "ports: pasta -T none");
+
+	ports_reset(MODE_PASTA);
+	CHECK(!parse('u', "auto") && fwd.mode == FWD_AUTO,
+	      "ports: pasta -u auto");
+
+	ports_reset(MODE_PASTA);
+	CHECK(!parse('U', "auto") && fwd.mode == FWD_AUTO,
+	      "ports: pasta -U auto");
+
+	ports_reset(MODE_PASTA);
+	CHECK(!parse('t', "~22") && fwd.mode == FWD_AUTO &&
+	      count_ports() == 65534 && !fwd_port_is_fwd(&fwd, 22),
+	      "ports: pasta -t ~22");
 }
 
 /**
@@ -702,6 +728,23 @@ static const struct bad_case bad_cases[] = {
 	  "--ipv6-only", "--map-guest-addr" },
 	{ MODE_PASST, { "--dns-host", "0.0.0.0" }, "--dns-host",
 	  "unspecified" },
+	{ MODE_PASTA, { "--ns-mac-addr", "zz:00:00:00:00:01" },
+	  "--ns-mac-addr", "invalid MAC" },
+	{ MODE_PASTA, { "--ns-mac-addr", "01:00:5e:00:00:01" },
+	  "--ns-mac-addr", "invalid MAC" },
+	{ MODE_PASTA, { "--nsrun-dir", "" }, "--nsrun-dir", "empty" },
+	{ MODE_PASTA, { "--userns", "" }, "--userns", "empty" },
+	{ MODE_PASTA, { "-T", "0" }, "-T", "1 to 65535" },
+	{ MODE_PASTA, { "--udp-ns", "53,,54" }, "--udp-ns", "" },
+	{ MODE_PASTA, { "-U", "all" }, "-U", "passt" },
+	{ MODE_PASST, { "-s", "" }, "-s", "empty" },
+	{ MODE_PASST, { "--pid", "" }, "--pid", "empty" },
+	{ MODE_PASST, { "--pcap=" }, "--pcap", "empty" },
+	{ MODE_PASST, { "-i", "" }, "-i", "invalid interface" },
+	{ MODE_PASST, { "--interface=a/b" }, "--interface",
+	  "invalid interface" },
+	{ MODE_PASST, { "--socket=/tmp/x", "--mtu=abc" }, "--mtu",
+	  "invalid MTU" },
 	{ MODE_PASST, { "-s", "/tmp/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 			"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 			"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" }, "-s", "too long" },

@@ -13,7 +13,10 @@
 #     verifies it: a download there, checked by hash, fails if the sum
 #     pasta left is wrong;
 #   - pcap: with --pcap, the capture must show complete frames, so the
-#     checksums are ours, and correct.
+#     checksums are ours, and correct;
+#   - fd: a tap device given with --fd is used as it was created, with a
+#     virtio-net header of 12 bytes (not the default 10) or with none: a
+#     download checked by hash in its namespace.
 
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/sandbox.sh"
@@ -22,7 +25,7 @@
 . "$(dirname "$0")/../lib/tcp.sh"
 
 CASES="tcp_csum_partial4 tcp_csum_partial6 tcp_csum_forward4
-       tcp_csum_forward6 tcp_csum_pcap"
+       tcp_csum_forward6 tcp_csum_pcap tcp_csum_fd_vnet12 tcp_csum_fd_plain"
 SIZE=${TCP_CSUM_SIZE:-32M}
 export PASST_TEST_TIMEOUT=${PASST_TEST_TIMEOUT:-300}
 
@@ -182,5 +185,43 @@ else
 	fi
 	l4_guest_down
 fi
+
+# fd_case() - pasta on a tap device it is given, created with or without a
+# virtio-net header
+# $1:	case name
+# $2:	header length, 0 for no header
+fd_case() {
+	local name="$1" vhl="$2" pid
+	ns_add tapns || { fail "$name" "namespace"; return; }
+	bg_start "$TESTDIR/$name.log" "$PYTHON" -c '
+import ctypes, fcntl, os, struct, sys
+libc = ctypes.CDLL(None, use_errno=True)
+home = os.open("/proc/self/ns/net", os.O_RDONLY)
+libc.setns(os.open("/run/netns/tapns", os.O_RDONLY), 0x40000000)
+fd = os.open("/dev/net/tun", os.O_RDWR)
+vhl = int(sys.argv[2])
+flags = 0x0002 | 0x1000 | (0x4000 if vhl else 0)	# TAP, NO_PI, VNET_HDR
+fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH", b"tapfd", flags))
+if vhl:
+    fcntl.ioctl(fd, 0x400454d8, struct.pack("i", vhl))	# TUNSETVNETHDRSZ
+libc.setns(home, 0x40000000)
+os.set_inheritable(fd, True)
+os.execv(sys.argv[1], [sys.argv[1], "-f", "--config-net", "-F", str(fd),
+		       "--netns", "/run/netns/tapns", "-T", "none", "-U", "none"])
+' "$PASTA" "$vhl"
+	pid=$BG_PID
+	if ! wait_for 10 eval 'ip netns exec tapns ip -o -4 addr show tapfd \
+			       2>/dev/null | grep -q 192.0.2.1/24'; then
+		fail "$name" "tapfd not configured: $(log_tail "$TESTDIR/$name.log")"
+	else
+		remote_of 4
+		tcp_xfer "$name" tapns "$RLOG" 60 -t 30 -d 8M "$R" "$PORT"
+	fi
+	kill_pid "$pid"; untrack_pid "$pid"
+	ip netns del tapns
+}
+
+fd_case tcp_csum_fd_vnet12 12
+fd_case tcp_csum_fd_plain 0
 
 test_finish

@@ -213,7 +213,8 @@ bool isolate_runas(const struct ctx *c, uid_t *uid, gid_t *gid)
 static void isolate_switch_user(uid_t uid, gid_t gid, bool strict)
 {
 	/* EINVAL: the ID has no mapping in the user namespace we are in */
-	static const char *unmapped = " (not mapped in our user namespace)";
+	static const char *unmapped = " (not mapped in our user namespace: "
+				      "give --runas a user that it maps)";
 
 	if (setgroups(0, NULL) && (strict || errno != EPERM))
 		die("Can't clear supplementary groups: %s", strerror(errno));

@@ -28,7 +28,9 @@
 #     --runas user, and refuses --runas root; pasta (a command in a
 #     namespace) runs as nobody or the --runas user too, with its
 #     capabilities only in the command's user namespace, still able to
-#     open sockets there at run time (a spliced -t connection); started
+#     open sockets there at run time (a spliced -t connection), and
+#     joining a namespace whose user namespace doesn't map nobody, it
+#     refuses to start rather than run as root there; started
 #     by an ordinary user there, passt is sandboxed and pasta runs a
 #     command in a namespace of its own.
 #
@@ -45,9 +47,10 @@
 UNPRIV_CASES="sandboxing_unprivileged_passt sandboxing_unprivileged_pasta"
 ROOT_PASTA_CASES="sandboxing_root_pasta_nobody sandboxing_root_pasta_userns
 sandboxing_root_pasta_splice sandboxing_root_pasta_runas"
+ROOT_JOIN_CASES="sandboxing_root_pasta_join_unmapped_refused"
 ROOT_CASES="sandboxing_root_nobody sandboxing_root_nobody_sandboxed
 sandboxing_root_runas sandboxing_root_runas_root_refused $ROOT_PASTA_CASES
-$UNPRIV_CASES"
+$ROOT_JOIN_CASES $UNPRIV_CASES"
 CASES="sandboxing_passt_session sandboxing_passt_dhcp sandboxing_passt_alive
 sandboxing_passt_status sandboxing_passt_empty_root sandboxing_passt_userns
 sandboxing_passt_traffic sandboxing_passt_namespaces
@@ -274,7 +277,7 @@ root_pasta_case() {
 
 # root_checks() - The cases started as root in the initial user namespace
 root_checks() {
-	local dir nobody rc
+	local dir nobody rc owner
 	if [ "$(id -u)" != 0 ] || ! in_initial_userns; then
 		skip_all "not root in the initial user namespace" $ROOT_CASES
 		return
@@ -330,6 +333,23 @@ root_checks() {
 	else
 		skip_all "socat not available" $ROOT_PASTA_CASES
 	fi
+
+	# Joining a namespace whose owner maps only root: nobody can't be
+	# switched to there, and staying root is not an option
+	bg_start "$dir/owner.log" nsenter -t "$ROOT_NS" -n \
+		unshare --user --map-root-user --net sleep 60
+	owner=$BG_PID
+	wait_for 5 eval '[ "$(readlink /proc/'"$owner"'/ns/user)" != "$(readlink /proc/self/ns/user)" ]'
+	in_root_ns timeout 10 "$PASTA" -f -t none -u none -T none -U none \
+		"$owner" >"$dir/join.log" 2>&1
+	rc=$?
+	check sandboxing_root_pasta_join_unmapped_refused "exit status $rc: $(
+		log_tail "$dir/join.log")" eval \
+		'[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] &&
+		 grep -q "Started as root: switching" "$dir/join.log" &&
+		 grep -q "not mapped in our user namespace" "$dir/join.log"'
+	kill_pid "$owner"
+	untrack_pid "$owner"
 
 	unprivileged_checks "$dir"
 }

@@ -90,9 +90,10 @@ static bool isolate_initial_userns(void);
 /**
  * isolate_initial() - First steps, before options are parsed
  *
- * Remember our IDs, and whether we started as root of the machine.  A closed standard descriptor would be reused by the
- * first socket we open, and log messages written to "stderr" would then go
- * to the guest or to a host peer: point closed ones to /dev/null.
+ * Remember our IDs, and whether we started as root of the machine.  A closed
+ * standard descriptor would be reused by the first socket we open, and log
+ * messages written to "stderr" would then go to the guest or to a host
+ * peer: point closed ones to /dev/null.
  */
 void isolate_initial(void)
 {

@@ -281,7 +281,6 @@ static const char conf_usage_pasta_tail[] =
  * @n_search:		domains in c->dns_search from -S
  * @dhcp_dns:		1: --dhcp-dns, 0: --no-dhcp-dns, -1: neither
  * @dhcp_search:	1: --dhcp-search, 0: --no-dhcp-search, -1: neither
- * @runas_set:		--runas given
  * @nsrun_dir_set:	--nsrun-dir given
  * @netns_opt:		--netns argument, NULL if not given
  * @userns_set:		--userns given
@@ -316,7 +315,6 @@ struct conf_opts {
 	int n_search;
 	int dhcp_dns;
 	int dhcp_search;
-	int runas_set;
 	int nsrun_dir_set;
 	const char *netns_opt;
 	int userns_set;
@@ -1487,15 +1485,13 @@ static void conf_opt_search(struct ctx *c, struct conf_opts *o,
 /**
  * conf_opt_runas() - Handle --runas USER|UID[:GROUP|GID]
  * @c:		execution context
- * @o:		option state
  * @name:	option as spelt
  * @arg:	user and optional group
  *
  * A user name gives its primary group unless a group is given; a numeric
  * UID that has no account gets the same number as GID.
  */
-static void conf_opt_runas(struct ctx *c, struct conf_opts *o,
-			   const char *name, const char *arg)
+static void conf_opt_runas(struct ctx *c, const char *name, const char *arg)
 {
 	char user[LOGIN_NAME_MAX + 1];
 	const char *group = strchr(arg, ':');
@@ -1533,7 +1529,7 @@ static void conf_opt_runas(struct ctx *c, struct conf_opts *o,
 			c->runas_gid = gr->gr_gid;
 		}
 	}
-	o->runas_set = 1;
+	c->runas_set = 1;
 }
 
 /**
@@ -1809,7 +1805,7 @@ static void conf_opt_value(struct ctx *c, struct conf_opts *o, int opt,
 			   const char *name, const char *arg)
 {
 	switch (opt) {
-	case OPT_RUNAS:	conf_opt_runas(c, o, name, arg);		break;
+	case OPT_RUNAS:	conf_opt_runas(c, name, arg);		break;
 	case 'p':	conf_opt_copy(c->pcap, sizeof(c->pcap), name, arg);
 			break;
 	case 'P':	conf_opt_copy(c->pid_file, sizeof(c->pid_file), name,
@@ -2816,7 +2812,7 @@ void conf(struct ctx *c, int argc, char **argv)
 		strcpy(c->pasta_ifn, *c->ifname4 ? c->ifname4 :
 				     *c->ifname6 ? c->ifname6 : "tap0");
 
-	if (!o.runas_set) {
+	if (!c->runas_set) {
 		c->runas_uid = geteuid();
 		c->runas_gid = getegid();
 	}

@@ -7,16 +7,21 @@
  *
  * isolate_initial(), before anything else: make sure standard input, output
  *	and error are open, so that no socket we open later becomes one of
- *	them and receives log messages.
+ *	them and receives log messages; started as root in the initial user
+ *	namespace, drop root's supplementary groups at once (pasta may join a
+ *	user namespace that won't let us drop them later).
  *
  * isolate_user(), once options are parsed, the host's configuration read
  *	and the guest side opened (pasta has then joined the user namespace
  *	that owns the target network namespace): started as root in the
- *	initial user namespace, switch to the --runas user, or to "nobody";
- *	then, unless we already hold CAP_SYS_ADMIN in a user namespace that
- *	gives us what we need (pasta), detach into a new user namespace of our
- *	own, where we hold the capabilities to build the rest of the sandbox
- *	and nothing outside.
+ *	initial user namespace, switch to the --runas user, or to "nobody",
+ *	and refuse --runas root.  pasta, if it has joined another user
+ *	namespace by then, switches there, keeping the capabilities it holds
+ *	in that namespace only (the command's namespace maps the user for
+ *	this, see isolate_runas()); then, unless we already hold CAP_SYS_ADMIN
+ *	in a user namespace that gives us what we need (pasta), detach into a
+ *	new user namespace of our own, where we hold the capabilities to build
+ *	the rest of the sandbox and nothing outside.
  *
  * isolate_prefork(), once every file and socket needed at start-up is open:
  *	detach mount, IPC and UTS namespaces, and the PID namespace if we are
@@ -77,12 +82,18 @@
 static uid_t isolate_start_uid;
 static gid_t isolate_start_gid;
 
+/* Started as root in the initial user namespace: we must switch user */
+static bool isolate_start_root;
+
+static bool isolate_initial_userns(void);
+
 /**
  * isolate_initial() - First steps, before options are parsed
  *
- * Remember our IDs.  A closed standard descriptor would be reused by the
- * first socket we open, and log messages written to "stderr" would then go
- * to the guest or to a host peer: point closed ones to /dev/null.
+ * Remember our IDs, and whether we started as root of the machine.  A closed
+ * standard descriptor would be reused by the first socket we open, and log
+ * messages written to "stderr" would then go to the guest or to a host
+ * peer: point closed ones to /dev/null.
  */
 void isolate_initial(void)
 {
@@ -90,6 +101,11 @@ void isolate_initial(void)
 
 	isolate_start_uid = geteuid();
 	isolate_start_gid = getegid();
+	isolate_start_root = !isolate_start_uid && isolate_initial_userns();
+
+	/* Root's groups (root, disk, adm...) must not outlive the switch */
+	if (isolate_start_root && setgroups(0, NULL))
+		_exit(EXIT_FAILURE);
 
 	for (fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
 		int null;
@@ -142,17 +158,21 @@ static bool isolate_initial_userns(void)
  * @uid:	user to switch to, set on return
  * @gid:	group to switch to, set on return
  *
- * conf() leaves our own IDs there without --runas: as root, that means
- * "nobody".  Root is never a valid target.
+ * Without --runas, that means "nobody".  Root is never a valid target: an
+ * explicit --runas root is refused rather than silently replaced.
  */
 static void isolate_runas_target(const struct ctx *c, uid_t *uid, gid_t *gid)
 {
 	const struct passwd *pw;
 
-	*uid = c->runas_uid;
-	*gid = c->runas_gid;
-	if (*uid)
+	if (c->runas_set) {
+		if (!c->runas_uid)
+			die("Started as root: refusing to keep running as root "
+			    "(--runas gives UID 0): give an unprivileged user");
+		*uid = c->runas_uid;
+		*gid = c->runas_gid;
 		return;
+	}
 
 	pw = getpwnam("nobody");
 	if (!pw)
@@ -165,6 +185,25 @@ static void isolate_runas_target(const struct ctx *c, uid_t *uid, gid_t *gid)
 }
 
 /**
+ * isolate_runas() - Tell if we must switch user, and to which
+ * @c:		execution context, with the --runas user if given
+ * @uid:	user to switch to, set on return if we must
+ * @gid:	group to switch to, set on return if we must
+ *
+ * pasta calls this before it creates the command's user namespace, which
+ * then maps these IDs too, so that we can switch to them there.
+ *
+ * Return: true if we started as root in the initial user namespace
+ */
+bool isolate_runas(const struct ctx *c, uid_t *uid, gid_t *gid)
+{
+	if (!isolate_start_root)
+		return false;
+	isolate_runas_target(c, uid, gid);
+	return true;
+}
+
+/**
  * isolate_switch_user() - Change user and group, clearing supplementary ones
  * @uid:	user
  * @gid:	group
@@ -174,12 +213,18 @@ static void isolate_runas_target(const struct ctx *c, uid_t *uid, gid_t *gid)
  */
 static void isolate_switch_user(uid_t uid, gid_t gid, bool strict)
 {
+	/* EINVAL: the ID has no mapping in the user namespace we are in */
+	static const char *unmapped = " (not mapped in our user namespace: "
+				      "give --runas a user that it maps)";
+
 	if (setgroups(0, NULL) && (strict || errno != EPERM))
 		die("Can't clear supplementary groups: %s", strerror(errno));
 	if (setgid(gid))
-		die("Can't switch to group %u: %s", gid, strerror(errno));
+		die("Can't switch to group %u: %s%s", gid, strerror(errno),
+		    errno == EINVAL ? unmapped : "");
 	if (setuid(uid))
-		die("Can't switch to user %u: %s", uid, strerror(errno));
+		die("Can't switch to user %u: %s%s", uid, strerror(errno),
+		    errno == EINVAL ? unmapped : "");
 }
 
 /**
@@ -248,20 +293,61 @@ static bool isolate_has_cap(unsigned int cap)
 }
 
 /**
+ * isolate_switch_user_keepcaps() - Switch user inside the user namespace
+ *				    pasta joined, keeping our capabilities
+ *				    there
+ * @uid:	user
+ * @gid:	group
+ *
+ * Started as root, pasta joined the user namespace of the namespace it
+ * serves (created by us around the command, or the target's), where it
+ * holds every capability.  It needs CAP_SYS_ADMIN and CAP_NET_ADMIN there
+ * at run time (and CAP_SETPCAP until isolate_drop_caps()), not root's
+ * identity outside: switch with PR_SET_KEEPCAPS, then give up CAP_SETUID
+ * and CAP_SETGID, so that we can't become root again.  These capabilities
+ * are those of the joined namespace only.
+ */
+static void isolate_switch_user_keepcaps(uid_t uid, gid_t gid)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0,
+	};
+	struct __user_cap_data_struct data[2];
+	const uint32_t setid = 1U << CAP_SETUID | 1U << CAP_SETGID;
+
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))
+		die("Can't keep capabilities across the user switch: %s",
+		    strerror(errno));
+	isolate_switch_user(uid, gid, false);
+	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+
+	if (isolate_caps(data))
+		die("Can't read capabilities: %s", strerror(errno));
+	data[0].permitted &= ~setid;
+	data[0].effective = data[0].permitted;
+	data[1].effective = data[1].permitted;
+	data[0].inheritable = data[1].inheritable = 0;
+	if (syscall(SYS_capset, &hdr, data))
+		die("Can't restore capabilities after the user switch: %s",
+		    strerror(errno));
+}
+
+/**
  * isolate_user() - Switch user if started as root, detach a user namespace
  * @c:		execution context
  */
 void isolate_user(const struct ctx *c)
 {
 	bool initial = isolate_initial_userns();
+	uid_t uid;
+	gid_t gid;
 
-	if (!geteuid() && initial) {
-		uid_t uid;
-		gid_t gid;
-
-		isolate_runas_target(c, &uid, &gid);
+	if (isolate_runas(c, &uid, &gid)) {
 		info("Started as root: switching to UID %u, GID %u", uid, gid);
-		isolate_switch_user(uid, gid, true);
+		if (initial)
+			isolate_switch_user(uid, gid, true);
+		else	/* pasta, in the user namespace it joined */
+			isolate_switch_user_keepcaps(uid, gid);
 		if (!setuid(0) || !geteuid())
 			die("Still root after switching user");
 	} else if (c->runas_uid != isolate_start_uid ||

@@ -161,6 +161,7 @@ struct fqdn {
  * @pcap:		-p: path of the capture file, empty if none
  * @runas_uid:		--runas user, or current uid
  * @runas_gid:		--runas group, or current gid
+ * @runas_set:		--runas given
  * @sock_path:		passt: path of the UNIX socket
  * @one_off:		passt: -1, quit once the first guest disconnects
  * @fd_tap_listen:	passt: listening UNIX socket, or -1
@@ -219,6 +220,7 @@ struct ctx {
 	char pcap[PATH_MAX];
 	uid_t runas_uid;
 	gid_t runas_gid;
+	int runas_set;
 
 	char sock_path[SOCK_PATH_MAX];
 	int one_off;

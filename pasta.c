@@ -7,6 +7,9 @@
  *
  * Without a target, pasta forks a child that unshares a user and a network
  * namespace, maps its user to root there, tells us it is ready and waits.
+ * Started as root of the machine, we write the maps instead, adding the
+ * user we will switch to (isolate_runas()), so that we can become that user
+ * inside the namespace and keep the capabilities we need there.
  * We open its namespace files, join its user namespace (which gives us the
  * capabilities to configure its network), create the tap device and
  * configure it, write the PID file, and only then let the child exec the
@@ -40,6 +43,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "isolation.h"
 #include "log.h"
 #include "netlink.h"
 #include "pasta.h"
@@ -60,9 +64,11 @@ static int pasta_nl_ns = -1;	/* netlink socket in the namespace */
  * @argv:	command to run
  * @ready_fd:	written once the namespaces exist
  * @go_fd:	readable (one byte) once the network is configured
+ * @self_map:	map our user and group to root ourselves (else the parent
+ *		does, before it writes to @go_fd)
  */
 static void __attribute__((noreturn)) pasta_child(char **argv, int ready_fd,
-						  int go_fd)
+						  int go_fd, bool self_map)
 {
 	uid_t uid = geteuid();
 	gid_t gid = getegid();
@@ -75,14 +81,14 @@ static void __attribute__((noreturn)) pasta_child(char **argv, int ready_fd,
 	}
 
 	snprintf(buf, sizeof(buf), "0 %u 1", uid);
-	if (write_file("/proc/self/uid_map", buf) ||
-	    write_file("/proc/self/setgroups", "deny")) {
+	if (self_map && (write_file("/proc/self/uid_map", buf) ||
+			 write_file("/proc/self/setgroups", "deny"))) {
 		dprintf(STDERR_FILENO, "pasta: can't map user: %s\n",
 			strerror(errno));
 		_exit(EXIT_FAILURE);
 	}
 	snprintf(buf, sizeof(buf), "0 %u 1", gid);
-	if (write_file("/proc/self/gid_map", buf)) {
+	if (self_map && write_file("/proc/self/gid_map", buf)) {
 		dprintf(STDERR_FILENO, "pasta: can't map group: %s\n",
 			strerror(errno));
 		_exit(EXIT_FAILURE);
@@ -122,6 +128,37 @@ static void pasta_sigchld(int signum)
 }
 
 /**
+ * pasta_map_runas() - Map root and the user we'll switch to, as root
+ * @pid:	child that created the command's user namespace
+ * @uid:	user we will switch to (isolate_runas()), not root
+ * @gid:	group we will switch to
+ *
+ * Maps with more than one line need CAP_SETUID and CAP_SETGID in the parent
+ * namespace, which the child no longer has: we write them.  Root is mapped
+ * to root, as the child would have done, so the command is unaffected;
+ * setgroups stays allowed, as it is for a namespace that root creates.
+ */
+static void pasta_map_runas(pid_t pid, uid_t uid, gid_t gid)
+{
+	char path[64], map[64];
+
+	snprintf(path, sizeof(path), "/proc/%i/uid_map", pid);
+	snprintf(map, sizeof(map), "0 0 1\n%u %u 1\n", uid, uid);
+	if (write_file(path, map))
+		die("Can't map users in the command's namespace: %s",
+		    strerror(errno));
+
+	snprintf(path, sizeof(path), "/proc/%i/gid_map", pid);
+	if (gid)
+		snprintf(map, sizeof(map), "0 0 1\n%u %u 1\n", gid, gid);
+	else
+		snprintf(map, sizeof(map), "0 0 1\n");
+	if (write_file(path, map))
+		die("Can't map groups in the command's namespace: %s",
+		    strerror(errno));
+}
+
+/**
  * pasta_spawn() - Create namespaces around the command, not started yet
  * @c:		execution context
  */
@@ -132,7 +169,13 @@ static void pasta_spawn(struct ctx *c)
 				.sa_flags = SA_RESTART | SA_NOCLDSTOP };
 	int ready[2], go[2];
 	char path[64], **argv = c->pasta_argv;
+	bool parent_map;
+	uid_t uid;
+	gid_t gid;
 	pid_t pid;
+
+	/* Before the fork: an invalid --runas stops us here */
+	parent_map = isolate_runas(c, &uid, &gid);
 
 	if (!argv || !argv[0]) {
 		const char *sh = getenv("SHELL");
@@ -151,7 +194,7 @@ static void pasta_spawn(struct ctx *c)
 	if (!pid) {
 		close(ready[0]);
 		close(go[1]);
-		pasta_child(argv, ready[1], go[0]);
+		pasta_child(argv, ready[1], go[0], !parent_map);
 	}
 	pasta_child_pid = pid;
 	c->pasta_child_pid = pid;
@@ -166,6 +209,8 @@ static void pasta_spawn(struct ctx *c)
 	if (read(ready[0], path, 1) != 1)
 		die("Failed to create the namespace for the command");
 	close(ready[0]);
+	if (parent_map)
+		pasta_map_runas(pid, uid, gid);
 
 	snprintf(path, sizeof(path), "/proc/%i/ns/net", pid);
 	c->pasta_netns_fd = open(path, O_RDONLY | O_CLOEXEC);

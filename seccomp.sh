@@ -18,6 +18,10 @@
 # exit() is exit_group, signal handlers need rt_sigreturn): a missing name
 # kills the process with SIGSYS the first time the call is made.
 #
+# Syscalls that map or allocate memory are refused in annotations: no
+# memory is allocated at run time, and an attempt must kill the process
+# (test/unit/isolation_test checks the generated lists, and that it does).
+#
 # The generated filter checks the audit architecture, then compares the
 # syscall number with each allowed one; anything else, or a foreign ABI,
 # kills the process.  Each comparison is two instructions jumping only
@@ -42,10 +46,20 @@ send recv getpgrp futimesat mmap2 socketcall"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 
+# Never allowed after start-up, see above
+NO_MEMORY="brk mmap mmap2 munmap mremap mprotect pkey_mprotect madvise shmget
+shmat memfd_create remap_file_pages"
+
 # annotations() - Print "MODE NAME" for each annotated syscall, MODE being
-# "all", "passt" or "pasta"; fail on a malformed annotation
+# "all", "passt" or "pasta"; fail on a malformed annotation, or one that
+# allows memory to be mapped
 annotations() {
-	awk '
+	awk -v nomem="$(echo $NO_MEMORY)" '
+	BEGIN {
+		n = split(nomem, w, " ")
+		for (i = 1; i <= n; i++)
+			forbidden[w[i]] = 1
+	}
 	/^[ \t]*(\/\*|\*)[ \t]*#syscalls(:[a-z]+)?[ \t]/ {
 		line = $0
 		sub(/^[ \t]*(\/\*|\*)[ \t]*#syscalls/, "", line)
@@ -67,6 +81,12 @@ annotations() {
 				continue
 			if (w[i] !~ /^[a-z0-9_]+$/) {
 				printf "%s:%d: bad syscall name \"%s\"\n",
+				       FILENAME, FNR, w[i] >"/dev/stderr"
+				bad = 1
+			}
+			if (w[i] in forbidden) {
+				printf "%s:%d: %s: no memory may be mapped " \
+				       "or allocated at run time\n",
 				       FILENAME, FNR, w[i] >"/dev/stderr"
 				bad = 1
 			}

@@ -4,7 +4,10 @@
 # test/fuzz/run.sh - Run the fuzz harness for a bounded time, in a network
 # namespace of its own (nothing can leave the machine, even if a stub were
 # missing), starting from the seed corpus; exit non-zero on any crash,
-# sanitizer report, timeout or unexpected exit of the harness.
+# sanitizer report, timeout or unexpected exit of the harness.  First, the
+# seed corpus alone must reach the tap parsing of both modes and every
+# handler (FUZZ_HANDLERS): a harness or corpus that stops feeding one of
+# them fails, rather than fuzzing less without a word.
 #
 # Usage: test/fuzz/run.sh [SECONDS] [LIBFUZZER_OPTIONS...]
 #
@@ -30,6 +33,26 @@ else
 	echo "run.sh: can't create a network namespace, refusing to fuzz" >&2
 	exit 1
 fi
+
+# Functions the seed corpus must cover: tap parsing (passt, pasta), then
+# ARP, DHCP, NDP, DHCPv6, TCP, UDP, ICMP
+FUZZ_HANDLERS="tap_handler_passt tap_handler_pasta arp dhcp ndp dhcpv6
+tcp_tap_handler udp_tap_handler icmp_tap_handler"
+
+timeout -k 10 120 $NS "$BIN" -runs=0 -print_coverage=1 test/fuzz/corpus \
+	>"$WORK/coverage" 2>&1
+missing=""
+for f in $FUZZ_HANDLERS; do
+	awk -v f="$f" '$1 == "COVERED_FUNC:" && $(NF - 1) == f { found = 1 }
+		       END { exit !found }' "$WORK/coverage" ||
+		missing="$missing $f"
+done
+if [ -n "$missing" ]; then
+	echo "fuzz: the seed corpus does not reach:$missing"
+	tail -n 20 "$WORK/coverage"
+	exit 1
+fi
+echo "fuzz: the seed corpus reaches $(echo $FUZZ_HANDLERS | tr ' ' ',')"
 
 timeout -k 10 $((SECONDS_MAX + 60)) $NS "$BIN" \
 	-max_total_time="$SECONDS_MAX" -timeout=10 -rss_limit_mb=2048 \

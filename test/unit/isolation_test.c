@@ -6,7 +6,11 @@
  * pipe, but dies of SIGSYS on any allocation that needs memory from the
  * kernel (brk, mmap), on a syscall that no annotation allows, and on a
  * syscall of a foreign ABI.  The generated allow-lists are also checked for
- * the absence of memory-mapping syscalls.
+ * the absence of syscalls that map or allocate memory.  After
+ * isolate_prefork() alone, a child checks what it set up: mount, IPC and UTS
+ * namespaces of its own (and a PID namespace for its children only when
+ * daemonising: its next child is PID 1), no_new_privs, not dumpable, no core
+ * dumps, not root.
  *
  * Started as root in the initial user namespace (make check on CI), the
  * children also go through the switch to "nobody".  Sanitizer builds install
@@ -20,6 +24,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -53,14 +59,21 @@ static int filter_allows(const struct sock_filter *f, size_t len, long nr)
 }
 
 /**
- * check_no_mm() - No memory-mapping syscall in either allow-list
+ * check_no_mm() - No syscall that maps or allocates memory in either list
  */
 static void check_no_mm(void)
 {
 	static const long mm[] = {
-		__NR_brk, __NR_mmap, __NR_munmap, __NR_mremap,
+		__NR_brk, __NR_mmap, __NR_munmap, __NR_mremap, __NR_mprotect,
+		__NR_madvise, __NR_shmget, __NR_shmat, __NR_memfd_create,
 #ifdef __NR_mmap2
 		__NR_mmap2,
+#endif
+#ifdef __NR_remap_file_pages
+		__NR_remap_file_pages,
+#endif
+#ifdef __NR_pkey_mprotect
+		__NR_pkey_mprotect,
 #endif
 	};
 	int found = 0;
@@ -213,9 +226,130 @@ static void run_case(const char *name, enum passt_mode mode, void (*fn)(void),
 		CHECK(WIFEXITED(status) && !WEXITSTATUS(status), name);
 }
 
+/**
+ * ns_link() - Namespace of this process, as readlink() shows it
+ * @ns:		"mnt", "ipc" or "uts"
+ * @buf:	result, empty on failure
+ * @len:	size of @buf
+ */
+static void ns_link(const char *ns, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", ns);
+	n = readlink(path, buf, len - 1);
+	buf[n < 0 ? 0 : n] = '\0';
+}
+
+/**
+ * prefork_state() - In a child: apply isolate_initial(), isolate_user()
+ *		     and isolate_prefork(), report what they did not do
+ * @foreground:	as -f: no new PID namespace
+ * @out:	what is wrong, empty if nothing is, set on return
+ * @len:	size of @out
+ */
+static void prefork_state(int foreground, char *out, size_t len)
+{
+	static const char *const ns[] = { "mnt", "ipc", "uts" };
+	char before[ARRAY_LEN(ns)][64], after[64];
+	static struct ctx c;
+	struct rlimit core;
+	int status;
+	pid_t pid;
+	size_t i;
+
+	*out = '\0';
+	for (i = 0; i < ARRAY_LEN(ns); i++)
+		ns_link(ns[i], before[i], sizeof(before[i]));
+
+	c.mode = MODE_PASST;
+	c.foreground = foreground;
+	c.fd_tap = c.fd_tap_listen = c.epollfd = -1;
+	c.pasta_netns_fd = c.pasta_userns_fd = -1;
+	isolate_initial();
+	c.runas_uid = geteuid();
+	c.runas_gid = getegid();
+	isolate_user(&c);
+	if (isolate_prefork(&c)) {
+		snprintf(out, len, "isolate_prefork() failed");
+		return;
+	}
+
+	for (i = 0; i < ARRAY_LEN(ns); i++) {
+		ns_link(ns[i], after, sizeof(after));
+		if (!*after || !strcmp(after, before[i]))
+			snprintf(out + strlen(out), len - strlen(out),
+				 " %s:same", ns[i]);
+	}
+	/* Our next child is PID 1 of a new namespace only when daemonising */
+	pid = fork();
+	if (!pid)
+		_exit(getpid() == 1);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		snprintf(out + strlen(out), len - strlen(out), " fork");
+	else if (WEXITSTATUS(status) == foreground)
+		snprintf(out + strlen(out), len - strlen(out),
+			 " child_pid1:%s", foreground ? "yes" : "no");
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
+		snprintf(out + strlen(out), len - strlen(out), " nnp:0");
+	if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0)
+		snprintf(out + strlen(out), len - strlen(out), " dumpable");
+	if (getrlimit(RLIMIT_CORE, &core) || core.rlim_cur || core.rlim_max)
+		snprintf(out + strlen(out), len - strlen(out), " core");
+	if (!geteuid())
+		snprintf(out + strlen(out), len - strlen(out), " root");
+}
+
+/**
+ * run_state_case() - Check the state isolate_prefork() leaves, in a child
+ * @name:	case name
+ * @foreground:	as -f
+ */
+static void run_state_case(const char *name, int foreground)
+{
+	char buf[256] = { 0 };
+	int p[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	fflush(stdout);
+	if (pipe(p) || (pid = fork()) < 0) {
+		CHECK(0, name);
+		return;
+	}
+	if (!pid) {
+		int null = open("/dev/null", O_WRONLY);
+
+		if (null >= 0)
+			dup2(null, STDERR_FILENO);
+		close(p[0]);
+		prefork_state(foreground, buf, sizeof(buf));
+		if (write(p[1], *buf ? buf : "ok", *buf ? strlen(buf) : 2) < 0)
+			_exit(3);
+		_exit(0);
+	}
+
+	close(p[1]);
+	n = read(p[0], buf, sizeof(buf) - 1);
+	buf[n < 0 ? 0 : n] = '\0';
+	close(p[0]);
+	waitpid(pid, &status, 0);
+
+	if (!strcmp(buf, "ok") && WIFEXITED(status) && !WEXITSTATUS(status)) {
+		printf("PASS %s\n", name);
+	} else {
+		printf("FAIL %s (%s, status %#x)\n", name,
+		       *buf ? buf : "no report", status);
+		unit_failed = 1;
+	}
+}
+
 int main(void)
 {
 	check_no_mm();
+	run_state_case("isolation_prefork_foreground", 1);
+	run_state_case("isolation_prefork_daemon", 0);
 
 #ifdef PASST_SANITIZE
 	printf("SKIP isolation_seccomp: sanitizer build, no filter\n");

@@ -195,17 +195,20 @@ static int tap_passt_write(const struct ctx *c, const struct iovec *frames,
 }
 
 /**
- * tap_vnet_csum() - Ask the kernel to complete the L4 checksum of a frame
+ * tap_vnet_offload() - Leave the L4 checksum, and segmentation, to the kernel
  * @vh:		virtio-net header to fill
  * @frame:	Ethernet frame whose TCP or UDP checksum field holds only the
  *		pseudo-header sum
  * @len:	frame length
+ * @gso:	TCP: segment size the payload is to be cut into, 0 if it's one
  *
  * The segment then enters the namespace as CHECKSUM_PARTIAL: delivered
  * locally, nobody sums it at all; forwarded, it is completed where needed.
+ * A frame carrying many segments enters as one GSO packet, as if received
+ * and coalesced (GRO): it is cut into segments only if forwarded.
  */
-static void tap_vnet_csum(struct virtio_net_hdr *vh, const char *frame,
-			  size_t len)
+static void tap_vnet_offload(struct virtio_net_hdr *vh, const char *frame,
+			     size_t len, uint16_t gso)
 {
 	size_t l3 = ETH_HDR_LEN, l4;
 	uint16_t type;
@@ -232,19 +235,28 @@ static void tap_vnet_csum(struct virtio_net_hdr *vh, const char *frame,
 		vh->csum_offset = offsetof(struct udphdr, check);
 	else
 		return;
-	if (l4 + vh->csum_offset + 2 <= len)
-		vh->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	if (l4 + vh->csum_offset + 2 > len)
+		return;
+	vh->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+
+	if (!gso || proto != IPPROTO_TCP || l4 + sizeof(struct tcphdr) > len)
+		return;
+	vh->hdr_len = (uint16_t)(l4 + (size_t)((uint8_t)frame[l4 + 12] >> 4) * 4);
+	vh->gso_size = gso;
+	vh->gso_type = type == htons(ETH_P_IP) ? VIRTIO_NET_HDR_GSO_TCPV4 :
+						 VIRTIO_NET_HDR_GSO_TCPV6;
 }
 
 /**
  * tap_pasta_write() - Write frames to the tap device, one per write
  * @c:		execution context
  * @frames:	frames, one per entry
+ * @gso:	if not NULL, frames for tap_vnet_offload(), with their TCP
+ *		segment sizes
  * @n:		number of frames
- * @partial:	L4 checksums hold only the pseudo-header sum
  */
 static void tap_pasta_write(const struct ctx *c, const struct iovec *frames,
-			    size_t n, bool partial)
+			    const uint16_t *gso, size_t n)
 {
 	size_t i;
 
@@ -263,9 +275,9 @@ static void tap_pasta_write(const struct ctx *c, const struct iovec *frames,
 			rc = write(c->fd_tap, frames[i].iov_base,
 				   frames[i].iov_len);
 		} else {
-			if (partial)
-				tap_vnet_csum(&h.vh, frames[i].iov_base,
-					      frames[i].iov_len);
+			if (gso)
+				tap_vnet_offload(&h.vh, frames[i].iov_base,
+						 frames[i].iov_len, gso[i]);
 			rc = writev(c->fd_tap, iov, 2);
 		}
 		if (rc < 0)
@@ -274,15 +286,16 @@ static void tap_pasta_write(const struct ctx *c, const struct iovec *frames,
 }
 
 /**
- * tap_l4_partial() - Whether TCP and UDP checksums may be left to the kernel
+ * tap_offload() - Whether L4 checksums and TCP segmentation may be left to
+ *		   the kernel
  * @c:		execution context
  *
- * Only pasta's tap device takes a checksum to complete (virtio-net header),
- * and a capture must show complete frames.
+ * Only pasta's tap device takes such frames (virtio-net header), and a
+ * capture must show complete frames of the guest's MTU.
  *
- * Return: true if frames may go to tap_send_frames_partial()
+ * Return: true if frames may go to tap_send_frames_offload()
  */
-bool tap_l4_partial(const struct ctx *c)
+bool tap_offload(const struct ctx *c)
 {
 	return c->mode == MODE_PASTA && c->tap_vnet_hdr && !pcap_active();
 }
@@ -291,14 +304,14 @@ bool tap_l4_partial(const struct ctx *c)
  * tap_send() - Send complete Ethernet frames to the guest
  * @c:		execution context
  * @frames:	frames, one per entry
+ * @gso:	NULL, or TCP segment sizes for tap_send_frames_offload()
  * @n:		number of frames
- * @partial:	L4 checksums hold only the pseudo-header sum
  *
  * Frames that cannot be sent right now are dropped: the guest's protocols
  * recover as they would from loss on a real link.
  */
 static void tap_send(const struct ctx *c, const struct iovec *frames,
-		     size_t n, bool partial)
+		     const uint16_t *gso, size_t n)
 {
 	size_t i;
 
@@ -307,7 +320,7 @@ static void tap_send(const struct ctx *c, const struct iovec *frames,
 		return;
 
 	if (c->mode == MODE_PASTA) {
-		tap_pasta_write(c, frames, n, partial);
+		tap_pasta_write(c, frames, gso, n);
 		return;
 	}
 
@@ -330,22 +343,24 @@ static void tap_send(const struct ctx *c, const struct iovec *frames,
 void tap_send_frames(const struct ctx *c, const struct iovec *frames,
 		     size_t n)
 {
-	tap_send(c, frames, n, false);
+	tap_send(c, frames, NULL, n);
 }
 
 /**
- * tap_send_frames_partial() - Send frames whose L4 checksum is left to do
+ * tap_send_frames_offload() - Send frames the kernel completes
  * @c:		execution context
  * @frames:	frames, one per entry, TCP or UDP checksum fields holding
  *		only the pseudo-header sum (csum_partial_field())
+ * @gso:	for each frame, the size of the TCP segments its payload is
+ *		to be cut into, 0 if it's a single segment
  * @n:		number of frames
  *
- * Only if tap_l4_partial() said so: the kernel completes the checksums.
+ * Only if tap_offload() said so.
  */
-void tap_send_frames_partial(const struct ctx *c, const struct iovec *frames,
-			     size_t n)
+void tap_send_frames_offload(const struct ctx *c, const struct iovec *frames,
+			     const uint16_t *gso, size_t n)
 {
-	tap_send(c, frames, n, true);
+	tap_send(c, frames, gso, n);
 }
 
 /**
@@ -1261,7 +1276,7 @@ static int tap_ns_tun(void *arg)
 
 	/* With a virtio-net header on each frame, the kernel completes the
 	 * checksums of our TCP segments, or skips them on local delivery
-	 * (tap_l4_partial()), instead of both of us summing every byte.
+	 * (tap_offload()), instead of both of us summing every byte.
 	 */
 	memcpy(ifr.ifr_name, c->pasta_ifn, IFNAMSIZ);	/* both IFNAMSIZ */
 	if (ioctl(fd, TUNSETIFF, &ifr)) {
@@ -1273,6 +1288,16 @@ static int tap_ns_tun(void *arg)
 	}
 	c->tap_vnet_hdr = (ifr.ifr_flags & IFF_VNET_HDR) ?
 			  (int)sizeof(struct virtio_net_hdr) : 0;
+
+	/* The other way, the namespace may leave us checksums (we only
+	 * check IPv4 headers, and write payloads to sockets) and send us TCP
+	 * segments as large as an IP packet, whatever its MTU.  A capture
+	 * must show frames as they would be on a link: not then.
+	 */
+	if (c->tap_vnet_hdr && !pcap_active() &&
+	    ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6))
+		debug("tap: no offloads from the namespace: %s",
+		      strerror(errno));
 
 	c->pasta_ifi = if_nametoindex(c->pasta_ifn);
 	if (!c->pasta_ifi) {

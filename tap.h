@@ -36,9 +36,9 @@ size_t tap_l2l3_hdr(const struct ctx *c, char *buf, int af, const void *src,
 		    const void *dst, uint8_t proto, size_t l4len);
 void tap_send_frames(const struct ctx *c, const struct iovec *frames,
 		     size_t n);
-void tap_send_frames_partial(const struct ctx *c, const struct iovec *frames,
-			     size_t n);
-bool tap_l4_partial(const struct ctx *c);
+void tap_send_frames_offload(const struct ctx *c, const struct iovec *frames,
+			     const uint16_t *gso, size_t n);
+bool tap_offload(const struct ctx *c);
 void tap_send_frame(const struct ctx *c, const void *frame, size_t len);
 void tap_eth_send(const struct ctx *c, const unsigned char *dst_mac,
 		  uint16_t ethertype, const void *payload, size_t len);

@@ -83,6 +83,8 @@
 #define TCP_CTRL_FRAMES		256	/* frames without payload queued */
 #define TCP_PAYLOAD_OFF		128	/* headroom for Ethernet/IP/TCP */
 #define TCP_PAYLOAD_MAX		65535
+/* Payload of a frame the kernel segments: the IP length field's limit */
+#define TCP_GSO_MAX		(65535 - 40 - 20)
 #define TCP_OPT_LEN_MAX		20
 #define TCP_WS_TO_TAP		8	/* window scale we announce */
 #define TCP_WND_MAX		(65535U << TCP_WS_TO_TAP)
@@ -236,6 +238,8 @@ static char tcp_data_buf[TCP_DATA_FRAMES][TCP_PAYLOAD_OFF + TCP_PAYLOAD_MAX]
 static char tcp_ctrl_buf[TCP_CTRL_FRAMES][TCP_PAYLOAD_OFF]
 	__attribute__((aligned(64)));
 static struct iovec tcp_out[TCP_DATA_FRAMES + TCP_CTRL_FRAMES];
+/* For each frame in tcp_out: segment size, if it carries more than one */
+static uint16_t tcp_out_gso[TCP_DATA_FRAMES + TCP_CTRL_FRAMES];
 static size_t tcp_out_count;
 static size_t tcp_data_used;
 static size_t tcp_ctrl_used;
@@ -648,13 +652,14 @@ static void tcp_frame_queue(const struct ctx *c, struct tcp_conn *conn,
 		sum = csum_pseudo6(&conn->raddr, &conn->gaddr, IPPROTO_TCP,
 				   thlen + len);
 	}
-	if (tap_l4_partial(c))
+	if (tap_offload(c))
 		th.check = csum_partial_field(sum);
 	else
 		th.check = csum(l4, thlen + len, sum);
 	memcpy(l4 + offsetof(struct tcphdr, check), &th.check,
 	       sizeof(th.check));
 
+	tcp_out_gso[tcp_out_count] = len > conn->mss ? conn->mss : 0;
 	tcp_out[tcp_out_count].iov_base = frame;
 	tcp_out[tcp_out_count++].iov_len = hlen + thlen + len;
 }
@@ -1157,6 +1162,26 @@ static void tcp_conn_from_tap(struct ctx *c, int af, const void *saddr,
 }
 
 /**
+ * tcp_frame_size() - Payload of each data frame to the guest
+ * @c:		execution context
+ * @conn:	connection
+ *
+ * Where the kernel of the namespace takes frames to segment (tap_offload()),
+ * one frame carries as many whole segments as an IP packet holds: a write,
+ * a header and one pass through its stack for up to 64 KiB, at any MTU.
+ *
+ * Return: payload bytes, a multiple of the MSS
+ */
+static size_t tcp_frame_size(const struct ctx *c, const struct tcp_conn *conn)
+{
+	size_t mss = conn->mss ? conn->mss : 1;
+
+	if (!tap_offload(c) || mss * 2 > TCP_GSO_MAX)
+		return mss;
+	return TCP_GSO_MAX / mss * mss;
+}
+
+/**
  * tcp_data_from_sock() - Peek new data from the socket into frames
  * @c:		execution context
  * @conn:	connection, established
@@ -1173,6 +1198,7 @@ static void tcp_conn_from_tap(struct ctx *c, int af, const void *saddr,
  */
 static void tcp_data_from_sock(struct ctx *c, struct tcp_conn *conn)
 {
+	size_t fsz = tcp_frame_size(c, conn);
 	struct iovec iov[TCP_DATA_FRAMES + 1];
 	char *payload[TCP_DATA_FRAMES];
 
@@ -1197,14 +1223,13 @@ static void tcp_data_from_sock(struct ctx *c, struct tcp_conn *conn)
 
 		if (tcp_data_used == TCP_DATA_FRAMES)
 			tcp_flush(c);
-		n_frames = MIN(DIV_ROUND_UP(avail, conn->mss),
+		n_frames = MIN(DIV_ROUND_UP(avail, fsz),
 			       (size_t)(TCP_DATA_FRAMES - tcp_data_used));
 		for (i = 0; i < n_frames; i++) {
 			payload[i] = tcp_data_buf[tcp_data_used + i] +
 				     TCP_PAYLOAD_OFF;
 			iov[skip + i].iov_base = payload[i];
-			iov[skip + i].iov_len = MIN((size_t)conn->mss,
-						    avail - i * conn->mss);
+			iov[skip + i].iov_len = MIN(fsz, avail - i * fsz);
 			asked += iov[skip + i].iov_len;
 		}
 		mh.msg_iovlen = skip + n_frames;
@@ -1239,7 +1264,7 @@ static void tcp_data_from_sock(struct ctx *c, struct tcp_conn *conn)
 		got = (size_t)n;
 		tcp_wnd_to_tap(c, conn);
 		for (i = 0; n > 0; i++) {
-			size_t len = MIN((size_t)n, (size_t)conn->mss);
+			size_t len = MIN((size_t)n, fsz);
 			uint8_t flags = TH_ACK;
 
 			if ((size_t)n == len)
@@ -2052,8 +2077,8 @@ void tcp_flush(struct ctx *c)
 {
 	if (!tcp_out_count)
 		return;
-	if (tap_l4_partial(c))
-		tap_send_frames_partial(c, tcp_out, tcp_out_count);
+	if (tap_offload(c))
+		tap_send_frames_offload(c, tcp_out, tcp_out_gso, tcp_out_count);
 	else
 		tap_send_frames(c, tcp_out, tcp_out_count);
 	tcp_out_count = 0;

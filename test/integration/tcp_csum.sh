@@ -11,7 +11,12 @@
 #     veth with transmit checksumming off, so the kernel completes each
 #     checksum from pasta's pseudo-header sum, and the inner namespace
 #     verifies it: a download there, checked by hash, fails if the sum
-#     pasta left is wrong;
+#     pasta left is wrong.  The inner namespace's MTU is 1500: pasta sends
+#     frames of many segments (GSO), and the kernel cuts them;
+#   - gso: at a guest MTU of 1500, the capture on the tap device shows
+#     frames longer than the MTU, the download is intact;
+#   - tso: the other way, the namespace sends pasta frames longer than its
+#     MTU of 1500, with checksums left undone: the upload is intact;
 #   - pcap: with --pcap, the capture must show complete frames, so the
 #     checksums are ours, and correct;
 #   - fd: a tap device given with --fd is used as it was created, with a
@@ -25,7 +30,9 @@
 . "$(dirname "$0")/../lib/tcp.sh"
 
 CASES="tcp_csum_partial4 tcp_csum_partial6 tcp_csum_forward4
-       tcp_csum_forward6 tcp_csum_pcap tcp_csum_fd_vnet12 tcp_csum_fd_plain"
+       tcp_csum_forward6 tcp_csum_gso4 tcp_csum_gso6 tcp_csum_tso4
+       tcp_csum_tso6 tcp_csum_pcap
+       tcp_csum_fd_vnet12 tcp_csum_fd_plain"
 SIZE=${TCP_CSUM_SIZE:-32M}
 export PASST_TEST_TIMEOUT=${PASST_TEST_TIMEOUT:-300}
 
@@ -77,10 +84,20 @@ sums_of() {
 	     "$(echo "$out" | grep -c 'cksum 0x[0-9a-f]* (incorrect')"
 }
 
+# longest_of() - Length of the longest frame from a source address
+# $1:	capture file
+# $2:	source address
+longest_of() {
+	tcpdump -r "$1" -nn -e "tcp and src host $2" 2>/dev/null |
+		sed -n 's/.*, length \([0-9]*\): .*/\1/p' | sort -n | tail -n 1
+}
+
 # partial_case() - Download in the guest while capturing on its tap device
 # $1:	4 or 6
+# $2:	case name
+# $3:	if given, the MTU: frames must also be longer (many segments each)
 partial_case() {
-	local v="$1" name="tcp_csum_partial$1" cap sums pid
+	local v="$1" name="$2" mtu="${3:-}" cap sums pid long
 	[ -n "$TCPDUMP_WHY" ] && { skip "$name" "$TCPDUMP_WHY"; return; }
 	remote_of "$v"
 	cap="$TESTDIR/guest$v.pcap"
@@ -102,12 +119,47 @@ partial_case() {
 	# it could, the handshake and the acknowledgements, and the longer
 	# segments as they come (the first ones of a connection are short)
 	sums=$(sums_of "$cap" "$R")
-	if [ "${sums#* }" -gt 0 ]; then
+	long=$(longest_of "$cap" "$R")
+	if [ -n "$mtu" ] && [ "${long:-0}" -le $((mtu + 14)) ]; then
+		fail "$name" "no frame longer than the MTU: longest ${long:-none}"
+	elif [ "${sums#* }" -gt 0 ]; then
 		pass "$name"
 		note "$name: segments from pasta: ${sums% *} complete sums," \
-		     "${sums#* } pseudo-header sums only"
+		     "${sums#* } pseudo-header sums only, longest frame $long"
 	else
 		fail "$name" "no segment with a pseudo-header sum only (correct, incorrect: $sums)"
+	fi
+}
+
+# tso_case() - Upload from the guest at a small MTU while capturing on its
+# tap device: the namespace hands pasta segments longer than the MTU (TSO)
+# with checksums left undone, and pasta must still deliver them intact
+# $1:	4 or 6
+# $2:	MTU
+tso_case() {
+	local v="$1" mtu="$2" name="tcp_csum_tso$1" cap pid long
+	[ -n "$TCPDUMP_WHY" ] && { skip "$name" "$TCPDUMP_WHY"; return; }
+	remote_of "$v"
+	cap="$TESTDIR/tso$v.pcap"
+	bg_start "$TESTDIR/tso$v.log" ip netns exec "$L4_GUEST" \
+		tcpdump -Z root --immediate-mode -i "$GUEST_IF" -s 128 -U \
+		-w "$cap" "tcp port $PORT"
+	pid=$BG_PID
+	wait_for 5 grep -q listening "$TESTDIR/tso$v.log"
+	tcp_xfer "$name: upload" "$L4_GUEST" "$RLOG" 60 -t 30 -u "$SIZE" \
+		"$R" "$PORT" >/dev/null
+	local rc=$?
+	sleep 0.3
+	kill_pid "$pid"
+	untrack_pid "$pid"
+	[ "$rc" = 0 ] || { fail "$name" "upload failed: $XFER_OUT"; return; }
+	long=$(tcpdump -r "$cap" -nn -e "tcp and dst host $R" 2>/dev/null |
+	       sed -n 's/.*, length \([0-9]*\): .*/\1/p' | sort -n | tail -n 1)
+	if [ "${long:-0}" -le $((mtu + 14)) ]; then
+		fail "$name" "no frame from the guest longer than the MTU: longest ${long:-none}"
+	else
+		pass "$name"
+		note "$name: longest frame from the guest: $long"
 	fi
 }
 
@@ -155,14 +207,27 @@ if ! L4_DEBUG=-f l4_guest_up pasta -T none -U none; then
 	done
 	exit 1
 fi
-partial_case 4
-partial_case 6
+partial_case 4 tcp_csum_partial4
+partial_case 6 tcp_csum_partial6
 INNER_OK=0
 [ "$HAVE_ETHTOOL" = 1 ] && inner_up && INNER_OK=1
 forward_case 4
 forward_case 6
 l4_alive || fail "tcp_csum_alive" "pasta died: $(log_tail "$L4_LOG")"
 l4_guest_down
+
+# At MTU 1500, frames of many segments, cut by the kernel only if forwarded
+if ! L4_DEBUG=-f l4_guest_up pasta -m 1500 -T none -U none; then
+	for c in tcp_csum_gso4 tcp_csum_gso6 tcp_csum_tso4 tcp_csum_tso6; do
+		fail "$c" "guest not usable: $(log_tail "$L4_LOG")"
+	done
+else
+	partial_case 4 tcp_csum_gso4 1500
+	partial_case 6 tcp_csum_gso6 1500
+	tso_case 4 1500
+	tso_case 6 1500
+	l4_guest_down
+fi
 
 # With a capture, complete checksums
 if [ -n "$TCPDUMP_WHY" ]; then

@@ -6,7 +6,8 @@
 # datagrams that do or don't come back:
 #   - -u port specs: a range with an exclusion, a translated range, an IPv4
 #     address (IPv4 only), the IPv6 unspecified address (IPv4 too), an IPv6
-#     address (IPv6 only), an interface (not from loopback);
+#     address (IPv6 only), an interface (not from loopback); pasta's "auto"
+#     forwards a port bound only by an IPv6 socket for IPv4 too;
 #   - without -u, the ports of -t, untranslated; -u none with -t;
 #   - the gateway address is the host's loopback, and with --no-map-gw the
 #     gateway itself (a responder on each side answers differently); passt
@@ -35,10 +36,11 @@ for m in $MODES; do
 		CASES="$CASES udp_${m}_$c"
 	done
 done
-CASES="$CASES udp_passt_no_map_gw_lo_dropped"
+CASES="$CASES udp_passt_no_map_gw_lo_dropped udp_pasta_auto_v6_bound4"
 
-HAVE_BB=1
+HAVE_BB=1; HAVE_PY=1
 need_pkg busybox busybox:ping || HAVE_BB=0
+need_pkg python3 python3 || HAVE_PY=0
 [ -z "${PASST_TEST_SANDBOX:-}" ] && { build_helpers; l4_build; }
 
 sandbox_enter "$@"
@@ -319,5 +321,31 @@ run_mode() {
 for m in $MODES; do
 	run_mode "$m"
 done
+
+# pasta, -u auto: a port bound in the namespace by a dual-stack IPv6 socket
+# only (listed in /proc/net/udp6, not udp) is forwarded for IPv4 as well
+if [ "$HAVE_PY" = 1 ]; then
+	[ -e "/run/netns/$L4_GUEST" ] || ns_add "$L4_GUEST"
+	rm -f "$TESTDIR/dual.ready"
+	bg_start "$TESTDIR/dual.log" ip netns exec "$L4_GUEST" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+s.bind(("::", 5040))
+open(sys.argv[1], "w").close()
+while True:
+    d, a = s.recvfrom(65535)
+    s.sendto(d, a)' "$TESTDIR/dual.ready"
+	dual=$BG_PID
+	wait_for 5 test -e "$TESTDIR/dual.ready"
+	if up pasta auto_v6_bound4; then
+		rt_ok udp_pasta_auto_v6_bound4 remote -c 20 -s "$R4" "$A4" 5040
+		l4_guest_down
+	fi
+	kill_pid "$dual"
+	untrack_pid "$dual"
+else
+	skip udp_pasta_auto_v6_bound4 "python3 not available"
+fi
 
 test_finish

@@ -3,7 +3,8 @@
  * icmp_test.c - Unit tests for icmp.c with real ping sockets and a clock we
  * move by hand: echo replies carry the guest's identifier and sequence, the
  * ping socket is bound to the guest's identifier (or, when the host holds
- * it, to another one, translated back), sockets close after ICMP_TIMEOUT_S
+ * it, to another one, translated back; the same identifier over IPv4 and
+ * IPv6 at once), sockets close after ICMP_TIMEOUT_S
  * seconds without a request (not before), a full table drops requests that
  * need a new socket while the others are still answered, and forbidden ping
  * sockets are reported once.
@@ -326,6 +327,24 @@ static void test_timeout(int af)
 }
 
 /**
+ * test_both() - One identifier used over IPv4 and IPv6 at once: ping sockets
+ *		 of both versions share the identifier space, so one of them
+ *		 is translated, and both are answered
+ */
+static void test_both(void)
+{
+	bool ok4, ok6, again4;
+
+	ok4 = ping_ok(AF_INET, ID_A, 1, 0);
+	ok6 = ping_ok(AF_INET6, ID_A, 2, 0);
+	again4 = ping_ok(AF_INET, ID_A, 3, 0);
+	CHECK(ok4 && ok6 && again4 && icmp_by_id[0][ID_A] &&
+	      icmp_by_id[1][ID_A], "icmp: one identifier over IPv4 and IPv6 "
+	      "at once, both answered");
+	timer_at(100000);
+}
+
+/**
  * test_full() - A full table drops requests needing a new socket, cleanly
  */
 static void test_full(void)
@@ -424,6 +443,7 @@ int main(void)
 	test_timeout(AF_INET);
 	test_ids(AF_INET6);
 	test_timeout(AF_INET6);
+	test_both();
 	test_full();
 	return UNIT_RESULT();
 }

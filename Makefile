@@ -73,7 +73,7 @@ pasta: passt
 qrap: qrap.c $(HEADERS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ qrap.c
 
-test/unit/%_test: test/unit/%_test.c test/unit/unit.h libpasst.a $(HEADERS) \
+test/unit/%_test: test/unit/%_test.c $(wildcard test/unit/*.h) libpasst.a $(HEADERS) \
 		   .build-flags
 	$(CC) $(CFLAGS) -I. $(LDFLAGS) -o $@ $< libpasst.a
 

@@ -14,7 +14,8 @@
  * which the kernel writes into every request it sends, and only replies
  * carrying it are delivered.  So each echo identifier the guest uses, per IP
  * version, gets its own ping socket, bound to that identifier if the host
- * lets us (and to any free one otherwise).  Requests go out with sendto(),
+ * lets us (and to any free one otherwise: see sock_l4() for why an
+ * identifier in use is never shared).  Requests go out with sendto(),
  * to the destination translated by fwd_nat_from_guest() (the gateway is the
  * host's loopback); the kernel fills in identifier and checksum.  Replies
  * get the guest's identifier back (the sequence number is untouched), a new

@@ -739,7 +739,10 @@ static void tap_udp4(struct ctx *c, const struct in_addr *saddr,
 	}
 	memcpy(&uh, l4, sizeof(uh));
 	ulen = ntohs(uh.len);
-	if (ulen < sizeof(uh) || ulen > l4len) {
+	/* A UDP length that disagrees with the IP length, either way, makes
+	 * the datagram suspect: drop it rather than guess which one is right
+	 */
+	if (ulen < sizeof(uh) || ulen != l4len) {
 		debug("tap: IPv4 UDP length %zu invalid", ulen);
 		return;
 	}
@@ -917,7 +920,8 @@ static void tap_ip6(struct ctx *c, const struct pool *p, size_t idx,
 
 	if (proto == IPPROTO_UDP && l4len >= sizeof(uh)) {
 		memcpy(&uh, l4, sizeof(uh));
-		if (ntohs(uh.len) < sizeof(uh) || ntohs(uh.len) > l4len) {
+		/* As for IPv4, lengths must agree */
+		if (ntohs(uh.len) < sizeof(uh) || ntohs(uh.len) != l4len) {
 			debug("tap: IPv6 UDP length invalid");
 			return;
 		}

@@ -314,6 +314,16 @@ int sock_l4(const struct ctx *c, int af, uint8_t proto, const void *bind_addr,
 
 	if (proto == IPPROTO_TCP)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &y, sizeof(y));
+	/* Ping sockets are created with SO_REUSEADDR set: two of them could
+	 * then share an echo identifier, and the newer one would take the
+	 * replies of the other (a ping of the host, or the guest's).  Without
+	 * it, bind() fails on an identifier in use, and we pick another one.
+	 */
+	if (proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6) {
+		int n = 0;
+
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &n, sizeof(n));
+	}
 	if (af == AF_INET6 &&
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &y, sizeof(y)))
 		debug("Failed to set IPV6_V6ONLY: %s", strerror(errno));

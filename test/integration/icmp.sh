@@ -5,8 +5,10 @@
 # joining a namespace, passt through the relay helper): ping from the guest
 # to the remote namespace and to the gateway address (the host's loopback),
 # large echo requests, several concurrent pings each keeping its identifier
-# (busybox ping counts only replies that carry its own), and, with ping
-# sockets forbidden by net.ipv4.ping_group_range, one warning in the log.
+# (busybox ping counts only replies that carry its own); --no-icmp (no
+# reply, UDP still works); with ping sockets forbidden by
+# net.ipv4.ping_group_range, one warning in the log for IPv4 and IPv6
+# requests together.
 
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/sandbox.sh"
@@ -17,11 +19,11 @@ MODES="pasta passt"
 CASES=""
 for m in $MODES; do
 	for c in ping4 ping6 ping_gw4 ping_gw6 ping_large4 ping_large6 \
-		 ping_concurrent4 ping_concurrent6; do
+		 ping_concurrent4 ping_concurrent6 no_icmp4 no_icmp6 \
+		 forbidden_warn_once; do
 		CASES="$CASES icmp_${m}_$c"
 	done
 done
-CASES="$CASES icmp_pasta_forbidden_warn_once"
 
 HAVE_BB=1
 need_pkg busybox busybox:ping || HAVE_BB=0
@@ -37,6 +39,12 @@ l4_ping_allow || {
 
 R4=$SANDBOX_OUTSIDE4
 R6=$SANDBOX_OUTSIDE6
+
+# A UDP echo server shows that a guest without ICMP is otherwise connected
+for a in "$R4" "$R6"; do
+	bg_start "$TESTDIR/echo-$a.log" ip netns exec remote "$UDPTOOL" echo \
+		"$a" 7777
+done
 
 # ping_ok() - Run busybox ping in the guest, all replies must come
 # $1:	case name
@@ -106,19 +114,48 @@ for m in $MODES; do
 	run_mode "$m"
 done
 
-# --- Ping sockets forbidden: requests dropped, one warning
+# --no-icmp: no echo reply, while UDP goes through
+for m in $MODES; do
+	if ! l4_guest_up "$m" --no-icmp; then
+		fail "icmp_${m}_no_icmp4" "guest not usable: $(log_tail "$L4_LOG")"
+		fail "icmp_${m}_no_icmp6" "guest not usable"
+		l4_guest_down
+		continue
+	fi
+	for v in 4 6; do
+		r=$R4; [ "$v" = 6 ] && r=$R6
+		out=$(timeout 20 ip netns exec "$L4_GUEST" busybox ping -"$v" \
+		      -c 2 -W 1 "$r" 2>&1)
+		udp=$(timeout 20 ip netns exec "$L4_GUEST" "$UDPTOOL" send -c 5 \
+		      "$r" 7777 2>&1)
+		if echo "$out" | grep -q ' 0 packets received' &&
+		   echo "$udp" | grep -q 'received=5 '; then
+			pass "icmp_${m}_no_icmp$v"
+		else
+			fail "icmp_${m}_no_icmp$v" "ping: $(echo "$out" |
+				tail -n 1) udp: $udp"
+		fi
+	done
+	l4_guest_down
+done
+
+# --- Ping sockets forbidden: requests dropped, one warning for all
 
 sysctl -qw net.ipv4.ping_group_range="1 0"
-if l4_guest_up pasta; then
-	for i in 1 2; do
-		timeout 10 ip netns exec "$L4_GUEST" busybox ping -c 2 -W 1 \
-			"$R4" >/dev/null 2>&1
-	done
-	n=$(grep -c 'ping sockets not allowed' "$L4_LOG")
-	check_eq icmp_pasta_forbidden_warn_once 1 "$n"
-	l4_guest_down
-else
-	fail icmp_pasta_forbidden_warn_once "guest not usable"
-fi
+for m in $MODES; do
+	if l4_guest_up "$m"; then
+		for i in 1 2; do
+			timeout 10 ip netns exec "$L4_GUEST" busybox ping -c 2 \
+				-W 1 "$R4" >/dev/null 2>&1
+		done
+		timeout 10 ip netns exec "$L4_GUEST" busybox ping -6 -c 2 -W 1 \
+			"$R6" >/dev/null 2>&1
+		n=$(grep -c 'ping sockets not allowed' "$L4_LOG")
+		check_eq "icmp_${m}_forbidden_warn_once" 1 "$n"
+		l4_guest_down
+	else
+		fail "icmp_${m}_forbidden_warn_once" "guest not usable"
+	fi
+done
 
 test_finish

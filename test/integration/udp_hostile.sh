@@ -6,9 +6,11 @@
 # interface (so they reach pasta or passt exactly as built), with UDP and
 # IP lengths that disagree, truncated headers, ports 0, broadcast,
 # multicast and loopback destinations, ICMP types other than echo request,
-# and a few thousand randomised frames.  The program must survive and keep
-# working: UDP round trips and ping still succeed afterwards.  Also: an echo
-# identifier already taken on the host is translated back for the guest.
+# and a few thousand randomised frames.  None of the crafted UDP datagrams
+# (all to port 9 of the remote namespace) may come out there, the program
+# must survive and keep working: UDP round trips and ping still succeed
+# afterwards.  Also: an echo identifier already taken by a ping socket of
+# the host is translated back for the guest (IPv4 and IPv6).
 
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/sandbox.sh"
@@ -18,7 +20,8 @@
 MODES="pasta passt"
 CASES=""
 for m in $MODES; do
-	for c in inject alive udp_after ping_after icmp_id_taken; do
+	for c in inject none_out alive udp_after ping_after icmp_id_taken \
+		 icmp_id_taken6; do
 		CASES="$CASES udp_hostile_${m}_$c"
 	done
 done
@@ -44,7 +47,8 @@ bg_start "$TESTDIR/echo.log" ip netns exec remote "$UDPTOOL" echo "$R4" 7777
 
 cat >"$PY" <<'EOF'
 # Hostile UDP/ICMP frames on a packet socket: hostile.py IFACE SRCMAC DSTMAC
-# or, to check echo identifiers: hostile.py --echo-id ID DST4
+# or, to check echo identifiers: hostile.py --echo-id ID DST
+# or, to count datagrams to port 9: hostile.py --sink OUT ADDR...
 import random, socket, struct, sys
 
 def csum(b):
@@ -82,6 +86,7 @@ def frames():
     f4, f6 = [], []
     d = b"hostile!" * 4
     f4 += [ip4(S4, D4, 17, udp(4000, 9, d, 200)),      # UDP len > IP
+           ip4(S4, D4, 17, udp(4000, 9, d, 16)),       # UDP len < IP
            ip4(S4, D4, 17, udp(4000, 9, d, 4)),        # UDP len < 8
            ip4(S4, D4, 17, udp(4000, 9, d, 0)),
            ip4(S4, D4, 17, udp(4000, 9, d, 65535)),
@@ -106,6 +111,7 @@ def frames():
            ip4(S4, D4, 1, icmp(8, 0, 1, 1), tot=30),
            ip4(S4, D4, 1, icmp(8, 0, 1, 1), tot=3000)]
     f6 += [ip6(S6, D6, 17, udp(4000, 9, d, 200)),
+           ip6(S6, D6, 17, udp(4000, 9, d, 16)),
            ip6(S6, D6, 17, udp(4000, 9, d, 3)),
            ip6(S6, D6, 17, udp(4000, 9, d)[:5]),
            ip6(S6, D6, 17, udp(4000, 9, d), plen=4),
@@ -131,7 +137,7 @@ def frames():
         proto = rnd.choice([17, 1 if not v6 else 58])
         body = bytes(rnd.getrandbits(8) for _ in range(rnd.randrange(0, 80)))
         if proto == 17 and rnd.random() < 0.7:
-            body = udp(rnd.randrange(65536), rnd.choice([9, 53, 7777, 0]),
+            body = udp(rnd.randrange(65536), rnd.choice([19, 53, 7777, 0]),
                        body, rnd.choice([None, rnd.randrange(65536)]))
         elif proto != 17 and rnd.random() < 0.7:
             t = rnd.choice([8, 128, 0, 129, rnd.randrange(256)])
@@ -157,16 +163,23 @@ def inject(ifname, src, dst):
     print("sent=%d" % n)
 
 def echo_id(ident, dst):
-    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+    v6 = ":" in dst
+    if v6:
+        s = socket.socket(socket.AF_INET6, socket.SOCK_RAW,
+                          socket.IPPROTO_ICMPV6)
+    else:
+        s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
     s.settimeout(2)
+    req, rep, hl = (128, 129, 0) if v6 else (8, 0, 20)
     got = []
     for seq in (1, 2, 3):
-        s.sendto(icmp(8, 0, ident, seq), (dst, 0))
+        # The kernel computes ICMPv6 checksums of raw sockets
+        s.sendto(icmp(req, 0, ident, seq), (dst, 0))
         try:
             while True:
                 p, a = s.recvfrom(65535)
-                t, c, _, i, q = struct.unpack("!BBHHH", p[20:28])
-                if t == 0 and a[0] == dst and q == seq:
+                t, c, _, i, q = struct.unpack("!BBHHH", p[hl:hl + 8])
+                if t == rep and a[0] == dst and q == seq:
                     got.append(i)
                     break
         except socket.timeout:
@@ -174,15 +187,37 @@ def echo_id(ident, dst):
     print("ids=" + ",".join(str(i) for i in got))
     return 0 if got == [ident] * 3 else 1
 
+def sink(out, *addrs):
+    import select
+    socks = []
+    for a in addrs:
+        u = socket.socket(socket.AF_INET6 if ":" in a else socket.AF_INET,
+                          socket.SOCK_DGRAM)
+        u.bind((a, 9))
+        socks.append(u)
+    open(out + ".ready", "w").close()
+    while True:
+        for u in select.select(socks, [], [])[0]:
+            d, a = u.recvfrom(65535)
+            with open(out, "a") as f:
+                f.write("%s %d %r\n" % (a[0], len(d), d[:16]))
+
+if sys.argv[1] == "--sink":
+    sys.exit(sink(*sys.argv[2:]))
 if sys.argv[1] == "--echo-id":
     sys.exit(echo_id(int(sys.argv[2]), sys.argv[3]))
 inject(*sys.argv[1:4])
 EOF
 
+# Whatever reaches port 9 of the remote namespace is written to sink.out
+bg_start "$TESTDIR/sink.log" ip netns exec remote python3 "$PY" --sink \
+	"$TESTDIR/sink.out" "$R4" "$R6"
+wait_for 5 test -e "$TESTDIR/sink.out.ready"
+
 # run_mode() - Every case for one mode
 # $1:	pasta or passt
 run_mode() {
-	local m="$1" mac out holder
+	local m="$1" mac out holder v dst n name
 	if ! l4_guest_up "$m"; then
 		fail "udp_hostile_${m}_setup" "guest not usable: $(log_tail "$L4_LOG")"
 		l4_guest_down
@@ -192,11 +227,15 @@ run_mode() {
 	[ -n "$mac" ] || mac=$(in_guest ip -o link show "$GUEST_IF" |
 			      sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
 
+	rm -f "$TESTDIR/sink.out"
 	out=$(timeout 60 ip netns exec "$L4_GUEST" python3 "$PY" "$GUEST_IF" \
 	      "$mac" "$SANDBOX_MAC" 2>&1)
 	check "udp_hostile_${m}_inject" "injector: $out" \
 		eval 'echo "$out" | grep -q "^sent="'
 	sleep 1
+	check "udp_hostile_${m}_none_out" \
+		"came out: $(head -c 300 "$TESTDIR/sink.out" 2>/dev/null)" \
+		test ! -s "$TESTDIR/sink.out"
 	check "udp_hostile_${m}_alive" "$m died: $(log_tail "$L4_LOG")" \
 		l4_alive
 
@@ -209,22 +248,30 @@ run_mode() {
 	check "udp_hostile_${m}_ping_after" "$(echo "$out" | tail -n 1)" \
 		eval 'echo "$out" | grep -q " 0% packet loss"'
 
-	# A ping socket of the host holds identifier 4242: the guest's
-	# requests with that identifier leave with another one, and the
-	# replies must carry 4242 again
-	bg_start "$TESTDIR/holder.log" python3 -c '
-import socket, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_ICMP)
-s.bind(("0.0.0.0", 4242))
-open("'"$TESTDIR"'/holder.ready", "w").close()
-time.sleep(60)'
-	holder=$BG_PID
-	wait_for 5 test -e "$TESTDIR/holder.ready"
-	out=$(timeout 30 ip netns exec "$L4_GUEST" python3 "$PY" --echo-id \
-	      4242 "$R4" 2>&1)
-	check_eq "udp_hostile_${m}_icmp_id_taken" "ids=4242,4242,4242" "$out"
-	kill_pid "$holder"
-	untrack_pid "$holder"
+	# A ping socket of the host holds identifier 4242 (4243 for IPv6):
+	# the guest's requests with that identifier leave with another one,
+	# and the replies must carry the guest's again
+	for v in 4 6; do
+		n=4242; dst=$R4; name="udp_hostile_${m}_icmp_id_taken"
+		[ "$v" = 6 ] && { n=4243; dst=$R6; name="${name}6"; }
+		rm -f "$TESTDIR/holder.ready"
+		bg_start "$TESTDIR/holder.log" python3 -c '
+import socket, sys, time
+v6 = sys.argv[1] == "6"
+s = socket.socket(socket.AF_INET6 if v6 else socket.AF_INET,
+                  socket.SOCK_DGRAM,
+                  socket.IPPROTO_ICMPV6 if v6 else socket.IPPROTO_ICMP)
+s.bind(("::" if v6 else "0.0.0.0", int(sys.argv[2])))
+open(sys.argv[3], "w").close()
+time.sleep(60)' "$v" "$n" "$TESTDIR/holder.ready"
+		holder=$BG_PID
+		wait_for 5 test -e "$TESTDIR/holder.ready"
+		out=$(timeout 30 ip netns exec "$L4_GUEST" python3 "$PY" \
+		      --echo-id "$n" "$dst" 2>&1)
+		check_eq "$name" "ids=$n,$n,$n" "$out"
+		kill_pid "$holder"
+		untrack_pid "$holder"
+	done
 	rm -f "$TESTDIR/holder.ready"
 
 	l4_guest_down

@@ -8,13 +8,14 @@
 # connecting the same namespace.  Prints a table of medians over RUNS runs
 # and the ratios of ours to the others.
 #
-# Senders: udptool blast (as fast as it can, datagrams of SIZES bytes) with
-# udptool sink counting what arrives (iperf3 -u needs a TCP control
-# connection, which would measure TCP support too); udptool rr for the
-# ping-pong.  Environment: RUNS (default 3), SECS per run (default 5),
-# SIZES (default "1400 16000").
+# Throughput is measured twice: with iperf3 -u (datagrams of SIZES bytes at
+# IPERF_RATE, default 0: unlimited; iperf3's own control connection is TCP)
+# and with udptool blast (as fast as it can) and udptool sink counting what
+# arrives, checked.  udptool rr times the ping-pong.  Environment: RUNS
+# (default 3), SECS per run (default 5), SIZES (default "1400 16000").
 #
-# Usage: bash test/perf/udp.sh   (as root: installs passt and slirp4netns)
+# Usage: bash test/perf/udp.sh   (as root: installs iperf3, passt and
+# slirp4netns)
 
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/sandbox.sh"
@@ -26,6 +27,7 @@ SECS=${SECS:-5}
 SIZES=${SIZES:-1400 16000}
 export PASST_TEST_TIMEOUT=${PASST_TEST_TIMEOUT:-1800}
 
+need_pkg iperf3 iperf3 || echo "# iperf3 not available"
 need_pkg passt /usr/bin/pasta || echo "# Debian's pasta not available"
 need_pkg slirp4netns slirp4netns || echo "# slirp4netns not available"
 [ -z "${PASST_TEST_SANDBOX:-}" ] && { make -s -C "$REPO" >/dev/null; l4_build; }
@@ -35,6 +37,12 @@ sandbox_enter "$@"
 
 R4=$SANDBOX_OUTSIDE4
 bg_start "$TESTDIR/echo.log" ip netns exec remote "$UDPTOOL" echo "$R4" 9001
+HAVE_IPERF=0
+if command -v iperf3 >/dev/null; then
+	bg_start "$TESTDIR/iperf.log" ip netns exec remote iperf3 -s -B "$R4" \
+		-p 5201
+	HAVE_IPERF=1
+fi
 
 # impl_up() - Connect the guest namespace with one implementation
 # $1:	ours, debian or slirp
@@ -106,6 +114,23 @@ throughput() {
 		       (s - r) * 100 / s, sm }'
 }
 
+# iperf_u() - One iperf3 -u run from the guest
+# $1:	datagram size
+# Print: "received_mbit loss_percent sent_mbit"
+iperf_u() {
+	timeout $((SECS + 20)) ip netns exec guest iperf3 -u -c "$DST" -p 5201 \
+		-t "$SECS" -b "${IPERF_RATE:-0}" -l "$1" -J 2>/dev/null |
+		python3 -c '
+import json, sys
+try:
+    e = json.load(sys.stdin)["end"]
+    r, s = e["sum_received"], e["sum_sent"]
+    print("%.1f %.2f %.1f" % (r["bits_per_second"] / 1e6, r["lost_percent"],
+                              s["bits_per_second"] / 1e6))
+except Exception:
+    print("- - -")'
+}
+
 declare -A RES
 for impl in ours debian slirp; do
 	case $impl in
@@ -125,6 +150,14 @@ for impl in ours debian slirp; do
 		RES[$impl,mbit,$size]=$(awk '{ print $1 }' "$TESTDIR/t" | median)
 		RES[$impl,loss,$size]=$(awk '{ print $2 }' "$TESTDIR/t" | median)
 		RES[$impl,sent,$size]=$(awk '{ print $3 }' "$TESTDIR/t" | median)
+		[ "$HAVE_IPERF" = 1 ] || continue
+		: >"$TESTDIR/t"
+		for r in $(seq "$RUNS"); do
+			iperf_u "$size" >>"$TESTDIR/t"
+		done
+		RES[$impl,imbit,$size]=$(awk '$1 != "-" { print $1 }' "$TESTDIR/t" | median)
+		RES[$impl,iloss,$size]=$(awk '$2 != "-" { print $2 }' "$TESTDIR/t" | median)
+		RES[$impl,isent,$size]=$(awk '$3 != "-" { print $3 }' "$TESTDIR/t" | median)
 	done
 	: >"$TESTDIR/rr"
 	for r in $(seq "$RUNS"); do
@@ -145,23 +178,26 @@ ratio() {
 }
 
 echo
-echo "UDP guest -> outside, blast for ${SECS}s, median of $RUNS runs"
-printf "%-34s %12s %12s %12s %9s %9s\n" "measure" "ours" "debian" \
+echo "UDP guest -> outside, ${SECS}s runs (iperf3 -u -b ${IPERF_RATE:-0}, udptool blast), median of $RUNS runs"
+printf "%-38s %12s %12s %12s %9s %9s\n" "measure" "ours" "debian" \
 	"slirp4netns" "ours/deb" "ours/slirp"
 for size in $SIZES; do
-	for k in sent mbit loss; do
+	for k in isent imbit iloss sent mbit loss; do
 		case $k in
-		sent) label="sent Mbit/s, ${size} B datagrams" ;;
-		mbit) label="received Mbit/s, ${size} B" ;;
-		loss) label="loss %, ${size} B" ;;
+		isent) label="iperf3 -u sent Mbit/s, ${size} B" ;;
+		imbit) label="iperf3 -u received Mbit/s, ${size} B" ;;
+		iloss) label="iperf3 -u loss %, ${size} B" ;;
+		sent) label="blast sent Mbit/s, ${size} B" ;;
+		mbit) label="blast received Mbit/s, ${size} B" ;;
+		loss) label="blast loss %, ${size} B" ;;
 		esac
 		o=${RES[ours,$k,$size]:--}; d=${RES[debian,$k,$size]:--}
 		s=${RES[slirp,$k,$size]:--}
-		printf "%-34s %12s %12s %12s %9s %9s\n" "$label" "$o" "$d" \
+		printf "%-38s %12s %12s %12s %9s %9s\n" "$label" "$o" "$d" \
 			"$s" "$(ratio "$o" "$d")" "$(ratio "$o" "$s")"
 	done
 done
 o=${RES[ours,rr]:--}; d=${RES[debian,rr]:--}; s=${RES[slirp,rr]:--}
-printf "%-34s %12s %12s %12s %9s %9s\n" "1-byte request/response per s" \
+printf "%-38s %12s %12s %12s %9s %9s\n" "1-byte request/response per s" \
 	"$o" "$d" "$s" "$(ratio "$o" "$d")" "$(ratio "$o" "$s")"
 exit 0

@@ -84,12 +84,34 @@ sums_of() {
 	     "$(echo "$out" | grep -c 'cksum 0x[0-9a-f]* (incorrect')"
 }
 
-# longest_of() - Length of the longest frame from a source address
+# longest_of() - Length of the longest TCP frame matching a filter
 # $1:	capture file
-# $2:	source address
+# $2:	tcpdump filter for the frames, such as "src host ADDR"
 longest_of() {
-	tcpdump -r "$1" -nn -e "tcp and src host $2" 2>/dev/null |
+	tcpdump -r "$1" -nn -e "tcp and $2" 2>/dev/null |
 		sed -n 's/.*, length \([0-9]*\): .*/\1/p' | sort -n | tail -n 1
+}
+
+# captured_xfer() - A transfer in the guest while capturing on its tap device
+# $1:	capture file
+# $@:	tcp_xfer's arguments, its case name first
+# Return: tcp_xfer's status
+captured_xfer() {
+	local cap="$1" pid rc
+	shift
+	# -Z root: as its own user, this shell couldn't signal it (the
+	# sandbox's shell holds no capabilities)
+	bg_start "$cap.log" ip netns exec "$L4_GUEST" tcpdump -Z root \
+		--immediate-mode -i "$GUEST_IF" -s 128 -U -w "$cap" \
+		"tcp port $PORT"
+	pid=$BG_PID
+	wait_for 5 grep -q listening "$cap.log"
+	tcp_xfer "$@" >/dev/null
+	rc=$?
+	sleep 0.3
+	kill_pid "$pid"
+	untrack_pid "$pid"
+	return "$rc"
 }
 
 # partial_case() - Download in the guest while capturing on its tap device
@@ -97,29 +119,18 @@ longest_of() {
 # $2:	case name
 # $3:	if given, the MTU: frames must also be longer (many segments each)
 partial_case() {
-	local v="$1" name="$2" mtu="${3:-}" cap sums pid long
+	local v="$1" name="$2" mtu="${3:-}" cap sums long
 	[ -n "$TCPDUMP_WHY" ] && { skip "$name" "$TCPDUMP_WHY"; return; }
 	remote_of "$v"
-	cap="$TESTDIR/guest$v.pcap"
-	# -Z root: as its own user, this shell couldn't signal it (the
-	# sandbox's shell holds no capabilities)
-	bg_start "$TESTDIR/tcpdump$v.log" ip netns exec "$L4_GUEST" \
-		tcpdump -Z root --immediate-mode -i "$GUEST_IF" -s 128 -U \
-		-w "$cap" "tcp port $PORT"
-	pid=$BG_PID
-	wait_for 5 grep -q listening "$TESTDIR/tcpdump$v.log"
-	tcp_xfer "$name: download" "$L4_GUEST" "$RLOG" 60 -t 30 -d 4M \
-		"$R" "$PORT" >/dev/null
-	local rc=$?
-	sleep 0.3
-	kill_pid "$pid"
-	untrack_pid "$pid"
-	[ "$rc" = 0 ] || { fail "$name" "download failed: $XFER_OUT"; return; }
+	cap="$TESTDIR/$name.pcap"
+	captured_xfer "$cap" "$name: download" "$L4_GUEST" "$RLOG" 60 \
+		-t 30 -d 4M "$R" "$PORT" ||
+		{ fail "$name" "download failed: $XFER_OUT"; return; }
 	# -s 128: tcpdump can't sum a truncated segment; count only sizes
 	# it could, the handshake and the acknowledgements, and the longer
 	# segments as they come (the first ones of a connection are short)
 	sums=$(sums_of "$cap" "$R")
-	long=$(longest_of "$cap" "$R")
+	long=$(longest_of "$cap" "src host $R")
 	if [ -n "$mtu" ] && [ "${long:-0}" -le $((mtu + 14)) ]; then
 		fail "$name" "no frame longer than the MTU: longest ${long:-none}"
 	elif [ "${sums#* }" -gt 0 ]; then
@@ -137,24 +148,14 @@ partial_case() {
 # $1:	4 or 6
 # $2:	MTU
 tso_case() {
-	local v="$1" mtu="$2" name="tcp_csum_tso$1" cap pid long
+	local v="$1" mtu="$2" name="tcp_csum_tso$1" cap long
 	[ -n "$TCPDUMP_WHY" ] && { skip "$name" "$TCPDUMP_WHY"; return; }
 	remote_of "$v"
-	cap="$TESTDIR/tso$v.pcap"
-	bg_start "$TESTDIR/tso$v.log" ip netns exec "$L4_GUEST" \
-		tcpdump -Z root --immediate-mode -i "$GUEST_IF" -s 128 -U \
-		-w "$cap" "tcp port $PORT"
-	pid=$BG_PID
-	wait_for 5 grep -q listening "$TESTDIR/tso$v.log"
-	tcp_xfer "$name: upload" "$L4_GUEST" "$RLOG" 60 -t 30 -u "$SIZE" \
-		"$R" "$PORT" >/dev/null
-	local rc=$?
-	sleep 0.3
-	kill_pid "$pid"
-	untrack_pid "$pid"
-	[ "$rc" = 0 ] || { fail "$name" "upload failed: $XFER_OUT"; return; }
-	long=$(tcpdump -r "$cap" -nn -e "tcp and dst host $R" 2>/dev/null |
-	       sed -n 's/.*, length \([0-9]*\): .*/\1/p' | sort -n | tail -n 1)
+	cap="$TESTDIR/$name.pcap"
+	captured_xfer "$cap" "$name: upload" "$L4_GUEST" "$RLOG" 60 -t 30 \
+		-u "$SIZE" "$R" "$PORT" ||
+		{ fail "$name" "upload failed: $XFER_OUT"; return; }
+	long=$(longest_of "$cap" "dst host $R")
 	if [ "${long:-0}" -le $((mtu + 14)) ]; then
 		fail "$name" "no frame from the guest longer than the MTU: longest ${long:-none}"
 	else

@@ -77,25 +77,12 @@ static int setup(void)
 }
 
 /**
- * at() - A point in time, seconds after the start of the tests
- * @s:		seconds
- *
- * Return: timespec for the handlers
- */
-static struct timespec at(time_t s)
-{
-	struct timespec t = { .tv_sec = 1000 + s };
-
-	return t;
-}
-
-/**
  * timer_at() - Run icmp_timer() at a point in time
  * @s:		seconds after the start of the tests
  */
 static void timer_at(time_t s)
 {
-	struct timespec t = at(s);
+	struct timespec t = unit_at(s);
 
 	icmp_timer(&c, &t);
 }
@@ -110,7 +97,7 @@ static void timer_at(time_t s)
 static void guest_ping(int af, uint16_t id, uint16_t seq, time_t s)
 {
 	static uint8_t msg[ICMP_ECHO_HDR_LEN + 8];
-	struct timespec now = at(s);
+	struct timespec now = unit_at(s);
 	PACKET_POOL_DECL(p, 1, msg, sizeof(msg));
 
 	memset(msg, 0, sizeof(msg));

@@ -97,25 +97,12 @@ static int setup(void)
 }
 
 /**
- * at() - A point in time, seconds after the start of the tests
- * @s:		seconds
- *
- * Return: timespec for the handlers
- */
-static struct timespec at(time_t s)
-{
-	struct timespec t = { .tv_sec = 1000 + s };
-
-	return t;
-}
-
-/**
  * timer_at() - Run udp_timer() at a point in time
  * @s:		seconds after the start of the tests
  */
 static void timer_at(time_t s)
 {
-	struct timespec t = at(s);
+	struct timespec t = unit_at(s);
 
 	udp_timer(&c, &t);
 }
@@ -295,14 +282,14 @@ static void test_bind(int af)
 	char name[128];
 	int holder;
 
-	guest_send(af, GPORT_A, 1, at(0));
+	guest_send(af, GPORT_A, 1, unit_at(0));
 	port = srv_recv_from(af, 1, &from);
 	snprintf(name, sizeof(name), "udp: the guest's source port is the "
 		 "host's source port (%s)", v);
 	CHECK(port == GPORT_A &&
 	      !unit_bind_free(af, SOCK_DGRAM, 0, GPORT_A), name);
 
-	srv_reply(af, &from, 2, at(0));
+	srv_reply(af, &from, 2, unit_at(0));
 	snprintf(name, sizeof(name), "udp: a reply reaches the guest's port "
 		 "from the gateway (%s)", v);
 	CHECK(!guest_frame(af, &sport, &dport, &tag) && sport == SRV_PORT &&
@@ -311,9 +298,9 @@ static void test_bind(int af)
 	/* Another socket of the host holds the port the guest uses */
 	holder = sock_l4(&c, af, IPPROTO_UDP, NULL, NULL, GPORT_TAKEN,
 			 (union epoll_ref){ .type = EPOLL_TYPE_NONE });
-	guest_send(af, GPORT_TAKEN, 3, at(0));
+	guest_send(af, GPORT_TAKEN, 3, unit_at(0));
 	port = srv_recv_from(af, 3, &from);
-	srv_reply(af, &from, 4, at(0));
+	srv_reply(af, &from, 4, unit_at(0));
 	snprintf(name, sizeof(name), "udp: guest port taken on the host: "
 		 "another port, replies to the guest's (%s)", v);
 	CHECK(holder >= 0 && port && port != GPORT_TAKEN &&
@@ -349,9 +336,9 @@ static void test_timeout(int af)
 	/* GPORT_A used again, and answered 101 s later: the reply counts as
 	 * traffic, GPORT_TAKEN stays idle
 	 */
-	guest_send(af, GPORT_A, 5, at(UDP_TIMEOUT_S - 1));
+	guest_send(af, GPORT_A, 5, unit_at(UDP_TIMEOUT_S - 1));
 	port = srv_recv_from(af, 5, &from);
-	srv_reply(af, &from, 6, at(UDP_TIMEOUT_S + 100));
+	srv_reply(af, &from, 6, unit_at(UDP_TIMEOUT_S + 100));
 	timer_at(UDP_TIMEOUT_S + 100 + UDP_TIMEOUT_S - 1);
 	snprintf(name, sizeof(name), "udp: traffic from the host keeps a flow, "
 		 "the idle one is closed (%s)", v);
@@ -369,7 +356,7 @@ static void test_timeout(int af)
 	      unit_bind_free(af, SOCK_DGRAM, 0, GPORT_A) == 1 &&
 	      unit_fd_count() == fds - 1, name);
 
-	guest_send(af, GPORT_A, 7, at(1000));
+	guest_send(af, GPORT_A, 7, unit_at(1000));
 	port = srv_recv_from(af, 7, &from);
 	snprintf(name, sizeof(name), "udp: a released port is bound again on "
 		 "next use (%s)", v);
@@ -395,7 +382,7 @@ static void test_full(void)
 	}
 
 	for (i = 0; i < UDP_FLOWS - 1; i++) {
-		guest_send(AF_INET, (uint16_t)(GPORT_FILL + i), 100, at(0));
+		guest_send(AF_INET, (uint16_t)(GPORT_FILL + i), 100, unit_at(0));
 		if (!(i % 128))
 			srv_drain();
 	}
@@ -407,7 +394,7 @@ static void test_full(void)
 	fds = unit_fd_count();
 	dropped = udp_stats.no_flow;
 	for (p = GPORT_FULL; p < GPORT_FULL + 3; p++)
-		guest_send(p % 2 ? AF_INET6 : AF_INET, p, 200, at(1));
+		guest_send(p % 2 ? AF_INET6 : AF_INET, p, 200, unit_at(1));
 	port = srv_recv(AF_INET, 200, &tag, &from);
 	port = port ? port : srv_recv(AF_INET6, 200, &tag, &from);
 	CHECK(!port && unit_fd_count() == fds &&
@@ -417,14 +404,14 @@ static void test_full(void)
 	      "udp: full table: datagrams needing a new flow dropped, no "
 	      "socket opened");
 
-	guest_send(AF_INET, GPORT_FILL + 5, 300, at(2));
+	guest_send(AF_INET, GPORT_FILL + 5, 300, unit_at(2));
 	port = srv_recv_from(AF_INET, 300, &from);
 	CHECK(port == GPORT_FILL + 5, "udp: full table: existing flows still "
 	      "carry datagrams");
 
 	/* Only the flow used at 2 s is left after the others' timeout */
 	timer_at(UDP_TIMEOUT_S);
-	guest_send(AF_INET, GPORT_FULL, 400, at(UDP_TIMEOUT_S));
+	guest_send(AF_INET, GPORT_FULL, 400, unit_at(UDP_TIMEOUT_S));
 	port = srv_recv_from(AF_INET, 400, &from);
 	CHECK(port == GPORT_FULL && udp_by_port[0][GPORT_FILL + 5] &&
 	      !udp_by_port[0][GPORT_FILL + 6], "udp: full table: room again "

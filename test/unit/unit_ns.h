@@ -20,7 +20,21 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
+
+/**
+ * unit_at() - A point in time, seconds after the start of the tests
+ * @s:		seconds
+ *
+ * Return: timespec for the handlers' timers
+ */
+static inline struct timespec unit_at(time_t s)
+{
+	struct timespec t = { .tv_sec = 1000 + s };
+
+	return t;
+}
 
 /**
  * unit_write() - Write a string to a file

@@ -30,6 +30,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <pwd.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,8 @@
 #define CONF_RESOLV_MAX		(64 * 1024)	/* larger files: rest ignored */
 #define CONF_MTU_MIN		68		/* RFC 791 */
 #define CONF_MTU_MIN6		1280		/* RFC 8200 */
+#define CONF_BUSY_POLL_DEFAULT	50		/* µs, see passt_wait() */
+#define CONF_BUSY_POLL_MAX	1000
 #define CONF_NETNS_FALLBACK	"/run/netns"	/* ip-netns(8) directory */
 
 /* Used towards the guest when the host interface has no usable MAC address:
@@ -101,6 +104,7 @@ enum conf_long_opt {
 	OPT_OUTBOUND_IF4,
 	OPT_OUTBOUND_IF6,
 	OPT_DNS_HOST,
+	OPT_BUSY_POLL,
 };
 
 /* Leading '+': stop at the first non-option, the command's own options
@@ -170,6 +174,7 @@ static const struct option conf_longopts[] = {
 	{ "outbound-if4",	required_argument,	NULL, OPT_OUTBOUND_IF4 },
 	{ "outbound-if6",	required_argument,	NULL, OPT_OUTBOUND_IF6 },
 	{ "dns-host",		required_argument,	NULL, OPT_DNS_HOST },
+	{ "busy-poll",		required_argument,	NULL, OPT_BUSY_POLL },
 	{ NULL,			0,			NULL, 0 },
 };
 
@@ -195,6 +200,8 @@ static const char conf_usage_common[] =
 "  -p, --pcap FILE	Capture guest-side frames to FILE\n"
 "  -P, --pid FILE	Write the process ID to FILE once ready\n"
 "  -m, --mtu MTU	MTU given to the guest (68-65520)\n"
+"      --busy-poll USEC	Longest spin for events before sleeping (0-1000,\n"
+"			default 50, 0 with one CPU)\n"
 "  -a, --address ADDR	IPv4 or IPv6 address for the guest\n"
 "  -n, --netmask MASK	IPv4 netmask, dotted or prefix length\n"
 "  -M, --mac-addr ADDR	Our MAC address towards the guest\n"
@@ -295,6 +302,7 @@ static const char conf_usage_pasta_tail[] =
  * @dnshost6_set:	--dns-host with an IPv6 address given
  * @out4_set:		-o with an IPv4 address given
  * @out6_set:		-o with an IPv6 address given
+ * @busy_poll_set:	--busy-poll given
  */
 struct conf_opts {
 	int v4_only;
@@ -329,6 +337,7 @@ struct conf_opts {
 	int dnshost6_set;
 	int out4_set;
 	int out6_set;
+	int busy_poll_set;
 };
 
 /**
@@ -1583,6 +1592,41 @@ static void conf_opt_mtu(struct ctx *c, const char *name, const char *arg)
 }
 
 /**
+ * conf_opt_busy_poll() - Handle --busy-poll
+ * @c:		execution context
+ * @o:		option state
+ * @name:	option as spelt
+ * @arg:	microseconds
+ */
+static void conf_opt_busy_poll(struct ctx *c, struct conf_opts *o,
+			       const char *name, const char *arg)
+{
+	unsigned long v;
+
+	if (conf_parse_ulong(arg, CONF_BUSY_POLL_MAX, &v))
+		die("%s: invalid time '%s' (0 to %d microseconds)", name, arg,
+		    CONF_BUSY_POLL_MAX);
+	c->busy_poll_us = (long)v;
+	o->busy_poll_set = 1;
+}
+
+/**
+ * conf_busy_poll_default() - Spin before sleeping only with two CPUs or more
+ * @c:		execution context
+ *
+ * With one CPU, the process that would send us the next event can't run
+ * while we spin.
+ */
+static void conf_busy_poll_default(struct ctx *c)
+{
+	cpu_set_t set;
+
+	c->busy_poll_us = CONF_BUSY_POLL_DEFAULT;
+	if (!sched_getaffinity(0, sizeof(set), &set) && CPU_COUNT(&set) < 2)
+		c->busy_poll_us = 0;
+}
+
+/**
  * conf_opt_addr_af() - Parse an address option given at most once for each
  *			IP version
  * @name:	option as spelt
@@ -1815,6 +1859,7 @@ static void conf_opt_value(struct ctx *c, struct conf_opts *o, int opt,
 				      arg);
 			break;
 	case 'm':	conf_opt_mtu(c, name, arg);			break;
+	case OPT_BUSY_POLL:	conf_opt_busy_poll(c, o, name, arg);	break;
 	case 'a':	conf_opt_address(c, o, name, arg);		break;
 	case 'n':
 		if (conf_parse_netmask(arg, &c->ip4.prefix_len))
@@ -2807,6 +2852,8 @@ void conf(struct ctx *c, int argc, char **argv)
 	conf_map_default(c, &o);
 	conf_dns(c, &o);
 	conf_ports_finish(c);
+	if (!o.busy_poll_set)
+		conf_busy_poll_default(c);
 
 	if (c->mode == MODE_PASTA && !*c->pasta_ifn && !c->fd_tap_given)
 		strcpy(c->pasta_ifn, *c->ifname4 ? c->ifname4 :

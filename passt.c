@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "busypoll.h"
 #include "conf.h"
 #include "icmp.h"
 #include "isolation.h"
@@ -145,7 +146,10 @@ static void __attribute__((noreturn)) passt_loop(void)
 {
 	struct epoll_event events[EPOLL_EVENTS];
 	struct timespec now, last_tick;
+	struct busy_poll bp;
 	long ack_wait = -1;
+
+	busy_poll_init(&bp, c.busy_poll_us);
 
 	clock_gettime(CLOCK_MONOTONIC, &last_tick);
 	for (;;) {
@@ -159,8 +163,7 @@ static void __attribute__((noreturn)) passt_loop(void)
 		wait = TIMER_INTERVAL_MS - timespec_diff_ms(&now, &last_tick);
 		if (ack_wait >= 0 && ack_wait < wait)
 			wait = ack_wait;
-		n = epoll_wait(c.epollfd, events, EPOLL_EVENTS,
-			       wait > 0 ? (int)wait : 0);
+		n = busy_poll_wait(&bp, c.epollfd, events, EPOLL_EVENTS, wait);
 		if (n < 0 && errno != EINTR)
 			die("epoll_wait: %s", strerror(errno));
 

@@ -170,6 +170,7 @@ struct fqdn {
  * @our_tap_mac:	MAC address we use towards the guest (the host's)
  * @guest_mac:		guest MAC: seen in its frames (passt) or set (pasta)
  * @mtu:		-m: MTU advertised to the guest, 0 if not given
+ * @busy_poll_us:	--busy-poll: longest spin before sleeping, 0: none
  * @ifi4:		host interface index used for IPv4, 0 if IPv4 disabled
  * @ifi6:		host interface index used for IPv6, 0 if IPv6 disabled
  * @ifname4:		name of the interface for @ifi4
@@ -232,6 +233,7 @@ struct ctx {
 	unsigned char guest_mac[ETH_ADDR_LEN];
 	int guest_mac_set;
 	int mtu;
+	long busy_poll_us;
 
 	unsigned int ifi4;
 	unsigned int ifi6;

@@ -130,6 +130,19 @@ long timespec_diff_ms(const struct timespec *a, const struct timespec *b)
 }
 
 /**
+ * timespec_diff_ns() - Difference between two points in time, nanoseconds
+ * @a:		later time
+ * @b:		earlier time
+ *
+ * Return: @a - @b in nanoseconds
+ */
+long timespec_diff_ns(const struct timespec *a, const struct timespec *b)
+{
+	return (a->tv_sec - b->tv_sec) * 1000000000L +
+	       (a->tv_nsec - b->tv_nsec);
+}
+
+/**
  * write_all() - Write a whole buffer, retrying on short writes and EINTR
  * @fd:		file descriptor
  * @buf:	data

@@ -56,9 +56,23 @@ static inline bool bitmap_isset(const uint8_t *map, unsigned int bit)
 	return map[bit / 8] & (1U << (bit % 8));
 }
 
+/**
+ * cpu_relax() - Tell the CPU we are spinning: it may save power, or give
+ *		 way to the other thread of the core
+ */
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__asm__ __volatile__("pause");
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
+
 int ns_call(const struct ctx *c, int (*fn)(void *arg), void *arg);
 int ns_enter(const struct ctx *c);
 long timespec_diff_ms(const struct timespec *a, const struct timespec *b);
+long timespec_diff_ns(const struct timespec *a, const struct timespec *b);
 int write_all(int fd, const void *buf, size_t len);
 ssize_t read_file(const char *path, char *buf, size_t size);
 int write_file(const char *path, const char *s);

@@ -108,6 +108,7 @@ done
 for mode in passt pasta; do
 	bad "$mode" -m		-m 10
 	bad "$mode" --mtu	--mtu=99999
+	bad "$mode" --busy-poll	--busy-poll 2000
 	bad "$mode" -a		-a 1.2.3
 	bad "$mode" -a		-a 127.0.0.1
 	bad "$mode" -n		-n 255.0.255.0

@@ -616,6 +616,9 @@ static const struct bad_case bad_cases[] = {
 	{ MODE_PASST, { "-m", "18446744073709553016" }, "-m", "invalid MTU" },
 	{ MODE_PASST, { "-m", "1000000" }, "-m", "out of range" },
 	{ MODE_PASST, { "--mtu=1500x" }, "--mtu", "invalid MTU" },
+	{ MODE_PASST, { "--busy-poll", "1001" }, "--busy-poll", "invalid time" },
+	{ MODE_PASTA, { "--busy-poll=-1" }, "--busy-poll", "invalid time" },
+	{ MODE_PASST, { "--busy-poll", "5us" }, "--busy-poll", "invalid time" },
 	{ MODE_PASST, { "-a", "300.1.1.1" }, "-a", "invalid address" },
 	{ MODE_PASST, { "-a", "127.0.0.1" }, "-a", "loopback" },
 	{ MODE_PASST, { "-a", "224.0.0.1" }, "-a", "multicast" },
@@ -1048,6 +1051,45 @@ static void test_conf_options(void)
 }
 
 /**
+ * test_conf_busy_poll() - --busy-poll, and its default: none with one CPU
+ */
+static void test_conf_busy_poll(void)
+{
+	char *a_def[] = { "passt", NULL };
+	char *a_off[] = { "passt", "--busy-poll", "0", NULL };
+	char *a_max[] = { "pasta", "--busy-poll=1000", NULL };
+	const struct ctx *x = &r.ctx;
+	cpu_set_t all, one;
+
+	run_conf(MODE_PASST, 1, a_def);
+	if (!sched_getaffinity(0, sizeof(all), &all) && CPU_COUNT(&all) > 1)
+		CHECK(r.status == 0 && x->busy_poll_us == 50,
+		      "busy-poll: 50 us by default");
+	else
+		printf("SKIP busy-poll: default with several CPUs: one here\n");
+
+	run_conf(MODE_PASST, 1, a_off);
+	CHECK(r.status == 0 && x->busy_poll_us == 0, "busy-poll: 0 turns it off");
+	run_conf(MODE_PASTA, 1, a_max);
+	CHECK(r.status == 0 && x->busy_poll_us == 1000, "busy-poll: 1000 us");
+
+	/* The child inherits the affinity: one CPU */
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu() > 0 ? sched_getcpu() : 0, &one);
+	if (sched_setaffinity(0, sizeof(one), &one)) {
+		printf("SKIP busy-poll: one CPU: can't set affinity\n");
+		return;
+	}
+	run_conf(MODE_PASST, 1, a_def);
+	CHECK(r.status == 0 && x->busy_poll_us == 0,
+	      "busy-poll: none by default with one CPU");
+	run_conf(MODE_PASST, 1, a_max);
+	CHECK(r.status == 0 && x->busy_poll_us == 1000,
+	      "busy-poll: given, also with one CPU");
+	sched_setaffinity(0, sizeof(all), &all);
+}
+
+/**
  * test_conf_clients() - Options that libvirt, podman and rootlesskit pass
  */
 static void test_conf_clients(void)
@@ -1152,6 +1194,7 @@ int main(void)
 		       "or no 'ip'\n");
 	} else {
 		test_conf_options();
+		test_conf_busy_poll();
 		test_conf_clients();
 		test_conf_no_host();
 	}

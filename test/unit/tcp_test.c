@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * tcp_test.c - Unit tests for the parts of tcp.c that need no socket: the
- * hash index (insertion, lookup, backward-shift deletion under random
- * operations), a full connection table refusing a new SYN with an RST,
- * sequence arithmetic, and parsing of hostile segments and options
+ * tcp_test.c - Unit tests for the parts of tcp.c that need no connection
+ * with a guest: the hash index (insertion, lookup, backward-shift deletion
+ * under random operations), a full connection table refusing a new SYN with
+ * an RST, sequence arithmetic, parsing of hostile segments and options, the
+ * delayed ACK queue (an ACK carried by data makes its entry stale), and
+ * acknowledged bytes kept in a socket's queue: a few small ones only, all
+ * of them dropped before a rewind or a close (or the close becomes an RST).
+ * The last ones use a real loopback connection in private namespaces.
  *
  * tcp.c is compiled in here, so its static functions can be called; the
  * library's tcp.o is then never pulled in.
@@ -15,6 +19,7 @@
 #include <stdlib.h>
 
 #include "unit.h"
+#include "unit_ns.h"
 
 #define KEYS	4096
 
@@ -254,6 +259,250 @@ static void test_table_full(void)
 }
 
 /**
+ * at_us() - A point in time, microseconds after the start of the tests
+ * @us:		microseconds
+ *
+ * Return: timespec for the delayed ACK queue
+ */
+static struct timespec at_us(long us)
+{
+	struct timespec t = { .tv_sec = 1000 + us / 1000000,
+			      .tv_nsec = us % 1000000 * 1000 };
+
+	return t;
+}
+
+/**
+ * test_conn_setup() - An established connection in slot 0 over a socket,
+ *		       with a large estimated free buffer (no system call to
+ *		       compute windows), no frames queued
+ * @sock:	socket
+ *
+ * Return: the connection
+ */
+static struct tcp_conn *test_conn_setup(int sock)
+{
+	struct tcp_conn *conn = &tcp_conns[0];
+
+	memset(conn, 0, sizeof(*conn));
+	conn->sock = sock;
+	conn->timer = -1;
+	conn->af = AF_INET;
+	conn->mss = 1460;
+	conn->events = TCP_ESTABLISHED;
+	conn->sock_full = 1 << 20;
+	conn->wnd_from_tap = 65535;
+	memset(tcp_hash, 0xff, sizeof(tcp_hash));
+	tcp_free_count = 0;
+	tcp_out_count = tcp_data_used = tcp_ctrl_used = 0;
+	tcp_ack_waits_head = tcp_ack_waits_count = 0;
+	return conn;
+}
+
+/**
+ * test_ack_delay() - A request's ACK waits for the reply; a later request
+ * doesn't inherit what is left of the earlier one's wait
+ */
+static void test_ack_delay(void)
+{
+	static struct ctx c;
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	struct tcp_conn *conn;
+	struct timespec t;
+	long left;
+
+	if (s < 0) {
+		printf("SKIP tcp: delayed ACKs: no socket\n");
+		return;
+	}
+	c.fd_tap = -1;
+	conn = test_conn_setup(s);
+
+	/* Request at 0: the ACK waits */
+	conn->flags |= TCP_ACK_DUE;
+	t = at_us(0);
+	tcp_ack_delay(&c, conn, &t);
+	t = at_us(500);
+	left = tcp_ack_delayed(&c, &t);
+	CHECK(!tcp_ctrl_used && left == 1 && (conn->flags & TCP_ACK_DUE),
+	      "delayed ACK: waits for the reply");
+
+	/* Reply at 600 carries it; next request at 900 */
+	tcp_ack_sent(conn);
+	conn->flags |= TCP_ACK_DUE;
+	t = at_us(900);
+	tcp_ack_delay(&c, conn, &t);
+
+	t = at_us(1100);
+	tcp_ack_delayed(&c, &t);
+	CHECK(!tcp_ctrl_used && (conn->flags & TCP_ACK_DUE),
+	      "delayed ACK: the first wait's end doesn't ACK the second request");
+
+	t = at_us(1950);
+	tcp_ack_delayed(&c, &t);
+	CHECK(tcp_ctrl_used == 1 && !(conn->flags & TCP_ACK_DUE) &&
+	      !tcp_ack_waits_count, "delayed ACK: sent when its own wait ends");
+
+	/* Two requests before a reply: the earlier deadline holds */
+	tcp_out_count = tcp_data_used = tcp_ctrl_used = 0;
+	conn->flags |= TCP_ACK_DUE;
+	t = at_us(3000);
+	tcp_ack_delay(&c, conn, &t);
+	t = at_us(3500);
+	tcp_ack_delay(&c, conn, &t);
+	t = at_us(4000);
+	tcp_ack_delayed(&c, &t);
+	CHECK(tcp_ctrl_used == 1, "delayed ACK: two requests, first deadline");
+	close(s);
+}
+
+/**
+ * sock_inq() - Bytes in a socket's receive queue
+ * @s:		socket
+ *
+ * Return: count, -1 on error
+ */
+static int sock_inq(int s)
+{
+	int n;
+
+	return ioctl(s, SIOCINQ, &n) ? -1 : n;
+}
+
+/**
+ * test_pair() - A loopback TCP connection
+ * @ours:	our end, set on return
+ * @peer:	the peer's end, set on return
+ *
+ * Return: 0 on success, -1 on failure
+ */
+static int test_pair(int *ours, int *peer)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr = { htonl(INADDR_LOOPBACK) } };
+	socklen_t sl = sizeof(a);
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) ||
+	    listen(l, 1) || getsockname(l, (struct sockaddr *)&a, &sl))
+		return -1;
+	*peer = socket(AF_INET, SOCK_STREAM, 0);
+	if (*peer < 0 || connect(*peer, (struct sockaddr *)&a, sizeof(a)))
+		return -1;
+	*ours = accept(l, NULL, NULL);
+	close(l);
+	return *ours < 0 ? -1 : 0;
+}
+
+/**
+ * test_reply() - The peer sends a reply, we send it to the "guest": peek it
+ * @conn:	connection
+ * @peer:	the peer's socket
+ * @len:	bytes
+ */
+static void test_reply(struct tcp_conn *conn, int peer, size_t len)
+{
+	static char buf[8192], got[8192];
+	ssize_t n;
+
+	memset(buf, 'r', len);
+	if (send(peer, buf, len, 0) != (ssize_t)len)
+		return;
+	while (sock_inq(conn->sock) - (int)conn->sock_acked < (int)len)
+		usleep(100);
+	n = recv(conn->sock, got, len, MSG_PEEK);	/* at the peek offset */
+	if (n > 0)
+		conn->seq_to_tap += (uint32_t)n;
+}
+
+/**
+ * test_kept() - Small ACKs keep their bytes queued, three at most, and
+ * not with much in flight; a rewind and a close drop them first
+ */
+static void test_kept(void)
+{
+	int s, peer, zero = 0, i, kept_ok = 1;
+	int probe = socket(AF_INET, SOCK_STREAM, 0);
+	static struct ctx c;
+	struct tcp_conn *conn;
+	char b;
+
+	tcp_peek_off_ok = probe >= 0 &&
+			  !setsockopt(probe, SOL_SOCKET, SO_PEEK_OFF, &zero,
+				      sizeof(zero));
+	if (probe >= 0)
+		close(probe);
+	c.epollfd = epoll_create1(0);
+	if (!tcp_peek_off_ok || c.epollfd < 0 || test_pair(&s, &peer)) {
+		printf("SKIP tcp: kept ACKs: no loopback TCP or peek offset\n");
+		return;
+	}
+	c.fd_tap = -1;
+	conn = test_conn_setup(s);
+	setsockopt(s, SOL_SOCKET, SO_PEEK_OFF, &zero, sizeof(zero));
+
+	/* Three 1-byte replies and their ACKs: kept; the fourth: all go */
+	for (i = 0; i < 4; i++) {
+		test_reply(conn, peer, 1);
+		tcp_sock_acked(conn, 1);
+		conn->seq_ack_from_tap = conn->seq_to_tap;
+		if (i < 3 && sock_inq(s) != i + 1)
+			kept_ok = 0;
+	}
+	CHECK(kept_ok, "kept ACKs: bytes of three small ACKs stay queued");
+	CHECK(sock_inq(s) == 0 && !conn->sock_acked && !conn->acks_kept,
+	      "kept ACKs: the fourth drops them all");
+
+	/* A reply after a kept byte is peeked after it */
+	test_reply(conn, peer, 1);
+	tcp_sock_acked(conn, 1);
+	conn->seq_ack_from_tap = conn->seq_to_tap;
+	if (send(peer, "z", 1, 0) == 1) {
+		while (sock_inq(s) < 2)
+			usleep(100);
+	}
+	CHECK(recv(s, &b, 1, MSG_PEEK) == 1 && b == 'z',
+	      "kept ACKs: the next peek starts after them");
+
+	/* Much in flight ('z' and more): the ACK of 'z' drops it, and the
+	 * kept byte
+	 */
+	conn->seq_to_tap = conn->seq_ack_from_tap + 100000;
+	tcp_sock_acked(conn, 1);
+	CHECK(sock_inq(s) == 0 && !conn->sock_acked,
+	      "kept ACKs: none while much is in flight");
+
+	/* A rewind starts from the first unacknowledged byte: 'a' acked and
+	 * kept, 'b' sent, then sent again
+	 */
+	conn->seq_to_tap = conn->seq_ack_from_tap = 0;
+	if (send(peer, "ab", 2, 0) != 2)
+		return;
+	while (sock_inq(s) < 2)
+		usleep(100);
+	if (recv(s, &b, 1, MSG_PEEK) != 1 || recv(s, &b, 1, MSG_PEEK) != 1)
+		return;
+	conn->seq_to_tap = 2;
+	tcp_sock_acked(conn, 1);
+	conn->seq_ack_from_tap = 1;
+	tcp_rewind(&c, conn);
+	CHECK(conn->seq_to_tap == 2 && tcp_data_used == 1 &&
+	      tcp_data_buf[0][TCP_PAYLOAD_OFF] == 'b' && sock_inq(s) == 1,
+	      "kept ACKs: dropped before a rewind");
+
+	/* A close drops them: the peer sees the end of stream, not a reset */
+	tcp_sock_acked(conn, 1);
+	conn->seq_ack_from_tap = 2;
+	CHECK(sock_inq(s) == 1 && conn->sock_acked == 1,
+	      "kept ACKs: byte kept before a close");
+	tcp_hash_insert(conn);
+	tcp_conn_close(&c, conn, false);
+	CHECK(recv(peer, &b, 1, 0) == 0, "kept ACKs: close, not reset");
+	close(peer);
+	close(c.epollfd);
+}
+
+/**
  * main() - Run the tests
  *
  * Return: 0 if every check passed
@@ -264,5 +513,10 @@ int main(void)
 	test_table_full();
 	test_seq();
 	test_parse();
+	test_ack_delay();
+	if (unit_netns())
+		printf("SKIP tcp: kept ACKs: no user/network namespaces\n");
+	else
+		test_kept();
 	return UNIT_RESULT();
 }

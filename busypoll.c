@@ -21,11 +21,16 @@
  *
  * Where events take longer than the limit (--busy-poll), the delay grows
  * past it and we don't spin at all; a sleep that ends sooner than the delay
- * brings it back down.  Idle or bulk traffic costs nothing then: the first
- * sleeps, the second never waits.  Between looks we spin in user space, the
- * clock read through the vDSO: no system call.  With a single CPU, the
- * process that would send the event can't run while we spin: conf.c sets
- * no limit then.
+ * brings it back down.  Idle traffic costs nothing then.  Between looks we
+ * spin in user space, the clock read through the vDSO: no system call.
+ *
+ * Only small exchanges gain: we spin only if the work before the wait moved
+ * at most a few KiB (tap frames either way, spliced data: the modules tell
+ * busy_poll_moved()).  In a bulk transfer, the guest's and the peer's
+ * processes, and the kernel's work on their data, need every CPU there is:
+ * a spin would only take one from them.  With a single CPU, the process
+ * that would send the event can't run while we spin: conf.c sets no limit
+ * then.
  */
 
 #include <time.h>
@@ -34,6 +39,17 @@
 #include "util.h"
 
 /* #syscalls epoll_wait epoll_pwait clock_gettime */
+
+static size_t busy_poll_bytes;	/* moved since the last wait */
+
+/**
+ * busy_poll_moved() - Note data moved by this iteration of the loop
+ * @bytes:	bytes read or written
+ */
+void busy_poll_moved(size_t bytes)
+{
+	busy_poll_bytes += bytes;
+}
 
 /**
  * busy_poll_init() - Set the limit, start without spinning
@@ -104,7 +120,7 @@ static int busy_poll_spin(struct busy_poll *bp, int epollfd,
 
 /**
  * busy_poll_wait() - Wait for events, spinning first if they tend to come
- *		      soon
+ *		      soon, and the work before moved little data
  * @bp:		state
  * @epollfd:	epoll descriptor
  * @events:	events, set on return
@@ -116,10 +132,12 @@ static int busy_poll_spin(struct busy_poll *bp, int epollfd,
 int busy_poll_wait(struct busy_poll *bp, int epollfd,
 		   struct epoll_event *events, int max, long wait_ms)
 {
+	bool small = busy_poll_bytes <= BUSY_POLL_SMALL_BYTES;
 	struct timespec t0, t;
 	int n;
 
-	if (!bp->limit_ns || wait_ms <= 0)
+	busy_poll_bytes = 0;
+	if (!bp->limit_ns || !small || wait_ms <= 0)
 		return epoll_wait(epollfd, events, max,
 				  wait_ms > 0 ? (int)wait_ms : 0);
 

@@ -52,6 +52,7 @@
 #include <unistd.h>
 
 #include "arp.h"
+#include "busypoll.h"
 #include "checksum.h"
 #include "dhcp.h"
 #include "dhcpv6.h"
@@ -314,11 +315,14 @@ bool tap_offload(const struct ctx *c)
 static void tap_send(const struct ctx *c, const struct iovec *frames,
 		     const uint16_t *gso, size_t n)
 {
-	size_t i;
+	size_t i, bytes = 0;
 
 	pcap_framev(frames, n);
 	if (c->fd_tap < 0)
 		return;
+	for (i = 0; i < n; i++)
+		bytes += frames[i].iov_len;
+	busy_poll_moved(bytes);
 
 	if (c->mode == MODE_PASTA) {
 		tap_pasta_write(c, frames, gso, n);
@@ -1069,6 +1073,7 @@ void tap_handler_passt(struct ctx *c, uint32_t events,
 			tap_sock_reset(c);
 			return;
 		}
+		busy_poll_moved((size_t)n);
 
 		used = tap_passt_parse(tap_buf_have + (size_t)n);
 		tap_frames(c, now);
@@ -1125,6 +1130,7 @@ void tap_handler_pasta(struct ctx *c, uint32_t events,
 		if ((size_t)n < vhl + ETH_HDR_LEN)
 			continue;
 		len = (size_t)n - vhl;
+		busy_poll_moved(len);
 
 		/* The offloads we offer (tap_ns_tun()) leave checksums undone
 		 * and TCP segments longer than the MTU: neither matters here,

@@ -80,6 +80,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "busypoll.h"
 #include "fwd.h"
 #include "log.h"
 #include "passt.h"
@@ -462,6 +463,7 @@ static ssize_t tcp_splice_in(struct tcp_splice_conn *conn, int d)
 		   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 	if (n > 0) {
 		conn->pending[d] += (uint32_t)n;
+		busy_poll_moved((size_t)n);
 		return n;
 	}
 	if (!n) {

@@ -6,7 +6,8 @@
 # sandbox as the outside, "outside -> guest" as iperf3 -R on the guest's
 # connection), 1-byte request/response and connect/request/close rates
 # (tcptool rr), CPU seconds of the translating process per GiB moved,
-# system calls per request/response transaction (strace -c -f), and the
+# system calls per request/response transaction (perf's raw_syscalls
+# tracepoint from outside the sandbox, else strace -c -f), and the
 # guest's retransmission timeouts while it sends, for:
 #   kernel   the client in the host namespace itself, over the veth: the
 #            physical limit
@@ -39,6 +40,73 @@ need_pkg passt /usr/bin/pasta || echo "# Debian's pasta not available"
 need_pkg slirp4netns slirp4netns || echo "# slirp4netns not available"
 need_pkg strace strace || echo "# strace not available: no system call counts"
 [ -z "${PASST_TEST_SANDBOX:-}" ] && { make -s -C "$REPO" >/dev/null; tcp_build; }
+
+# System calls are counted with perf's raw_syscalls tracepoint where the
+# machine allows it: strace stops the process at every call, and so
+# changes what it measures (busy polling, delayed ACKs).  Tracepoints can't
+# be opened from the sandbox's user namespace: a service outside does it,
+# asked over two FIFOs on descriptors 7 (requests) and 8 (answers).
+
+# sc_host_pid() - PID outside the sandbox of a process seen inside it
+# $1:	PID in the sandbox
+sc_host_pid() {
+	local st
+	for st in /proc/[0-9]*/status; do
+		awk -v p="$1" '$1 == "NSpid:" && NF >= 3 && $3 == p { f = 1 }
+			       END { exit !f }' "$st" 2>/dev/null || continue
+		st=${st#/proc/}
+		echo "${st%/status}"
+		return
+	done
+}
+
+# sc_service() - Answer "start PID" (count its system calls from now) with
+# "ok" or "-", and "stop" with the count or "-"
+sc_service() {
+	local cmd arg hp perf_pid=
+	while read -r cmd arg <&7; do
+		case "$cmd" in
+		start)
+			hp=$(sc_host_pid "$arg")
+			rm -f "$SC_DIR/count"
+			if [ -z "$hp" ]; then
+				echo "-" >&8
+				continue
+			fi
+			perf stat -x, -e raw_syscalls:sys_enter -p "$hp" \
+				-o "$SC_DIR/count" 2>/dev/null &
+			perf_pid=$!
+			sleep 0.5
+			echo ok >&8
+			;;
+		stop)
+			[ -n "$perf_pid" ] && kill -INT "$perf_pid" 2>/dev/null
+			[ -n "$perf_pid" ] && wait "$perf_pid" 2>/dev/null
+			perf_pid=
+			awk -F, '/raw_syscalls:sys_enter/ { n = $1 }
+				 END { print n ~ /^[0-9]+$/ ? n : "-" }' \
+				"$SC_DIR/count" 2>/dev/null >&8 || echo "-" >&8
+			;;
+		esac
+	done
+}
+
+if [ -z "${PASST_TEST_SANDBOX:-}" ] && [ "$(id -u)" = 0 ] &&
+   have_cmd perf && perf stat -x, -e raw_syscalls:sys_enter true \
+		    >/dev/null 2>&1; then
+	SC_DIR=$(mktemp -d)
+	mkfifo "$SC_DIR/req" "$SC_DIR/ans"
+	exec 7<>"$SC_DIR/req" 8<>"$SC_DIR/ans"
+	sc_service &
+	SC_PID=$!
+	export SC_PERF=1
+	# sandbox_after_hook() - Stop the service, called by sandbox_enter
+	sandbox_after_hook() {
+		kill_pid "$SC_PID"
+		rm -rf "$SC_DIR"
+		return "$1"
+	}
+fi
 
 sandbox_enter "$@"
 [ -x "$PASTA" ] && tcp_build || { echo "build first"; exit 1; }
@@ -153,22 +221,38 @@ rr_run() {
 }
 
 # syscalls_per_rr() - System calls of the translating process per 1-byte
-# request/response transaction, with strace -c -f attached during one run
+# request/response transaction, counted during one run: by perf outside the
+# sandbox (SC_PERF), else by strace -c -f attached (it slows every call)
 syscalls_per_rr() {
-	local out calls n
-	[ -n "$IMPL_PID" ] && have_cmd strace || { echo "-"; return; }
-	timeout $((RR_SECS + 10)) strace -c -f -q -p "$IMPL_PID" \
-		-o "$TESTDIR/strace.out" &
-	local sp=$!
-	sleep 1
+	local out calls n sp ok
+	[ -n "$IMPL_PID" ] || { echo "-"; return; }
+	if [ -n "${SC_PERF:-}" ]; then
+		echo "start $IMPL_PID" >&7
+		read -r -t 10 ok <&8 || ok="-"
+		[ "$ok" = ok ] || { echo "-"; return; }
+	elif have_cmd strace; then
+		timeout $((RR_SECS + 10)) strace -c -f -q -p "$IMPL_PID" \
+			-o "$TESTDIR/strace.out" &
+		sp=$!
+		sleep 1
+	else
+		echo "-"
+		return
+	fi
 	out=$(ns_run "$NS" timeout $((RR_SECS + 20)) "$TCPTOOL" rr \
 	      -d "$RR_SECS" "$D4" 7000 2>/dev/null)
-	kill -INT "$sp" 2>/dev/null
-	wait "$sp" 2>/dev/null
+	if [ -n "${SC_PERF:-}" ]; then
+		echo stop >&7
+		read -r -t 10 calls <&8 || calls="-"
+	else
+		kill -INT "$sp" 2>/dev/null
+		wait "$sp" 2>/dev/null
+		calls=$(awk '$NF == "total" { print $(NF - 2) }' \
+			"$TESTDIR/strace.out" 2>/dev/null)
+	fi
 	n=$(echo "$out" | sed -n 's/.*count=\([0-9]*\).*/\1/p')
-	calls=$(awk '$NF == "total" { print $(NF - 2) }' "$TESTDIR/strace.out" \
-		2>/dev/null)
-	if [ -z "$n" ] || [ "${n:-0}" -eq 0 ] || [ -z "$calls" ]; then
+	if [ -z "$n" ] || [ "${n:-0}" -eq 0 ] || [ -z "$calls" ] ||
+	   [ "$calls" = "-" ]; then
 		echo "-"
 	else
 		awk -v c="$calls" -v n="$n" 'BEGIN { printf "%.1f\n", c / n }'
@@ -292,4 +376,9 @@ row "IPv4 connect/request/close per s" "${RES[kernel,crr]:-}" \
 	"${RES[ours,crr]:-}" "${RES[debian,crr]:-}" "${RES[slirp,crr]:-}"
 row "system calls per request/response" "-" "${RES[ours,sys]:-}" \
 	"${RES[debian,sys]:-}" "${RES[slirp,sys]:-}"
+if [ -n "${SC_PERF:-}" ]; then
+	echo "(system calls counted by perf, raw_syscalls tracepoint)"
+else
+	echo "(system calls counted by strace -c -f)"
+fi
 exit 0

@@ -4,7 +4,8 @@
  * converging to the 7/8 quantile of when events come, spinning stopping
  * where events come later than the limit and starting again where they
  * come sooner, and waits with a real epoll instance and an eventfd: events
- * never missed or held back past the first look, no spin with no limit.
+ * never missed or held back past the first look, no spin after moving more
+ * than a few KiB, none with no limit.
  */
 
 #include <stdint.h>
@@ -130,6 +131,16 @@ static void test_wait(void)
 	CHECK(n == 1 && t1 - t0 >= 20000 && t1 - t0 < 500000000L &&
 	      bp.first_ns == 20000 - BUSY_POLL_STEP_NS,
 	      "busy-poll: pending event caught at the first look");
+
+	/* After moving more than a few KiB: no spin, nothing learnt */
+	busy_poll_moved(BUSY_POLL_SMALL_BYTES + 1);
+	n = busy_poll_wait(&bp, ep, out, 4, 1000);
+	CHECK(n == 1 && bp.first_ns == 20000 - BUSY_POLL_STEP_NS,
+	      "busy-poll: bulk work before: plain wait");
+	busy_poll_moved(BUSY_POLL_SMALL_BYTES);
+	n = busy_poll_wait(&bp, ep, out, 4, 1000);
+	CHECK(n == 1 && bp.first_ns == 20000 - 2 * BUSY_POLL_STEP_NS,
+	      "busy-poll: small work before: spin");
 
 	/* Spinning, no event: looks until twice the delay, then sleeps for
 	 * the whole wait, and counts a miss

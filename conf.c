@@ -59,7 +59,7 @@
 #define CONF_RESOLV_MAX		(64 * 1024)	/* larger files: rest ignored */
 #define CONF_MTU_MIN		68		/* RFC 791 */
 #define CONF_MTU_MIN6		1280		/* RFC 8200 */
-#define CONF_BUSY_POLL_DEFAULT	50		/* µs, see passt_wait() */
+#define CONF_BUSY_POLL_DEFAULT	50		/* µs, see busypoll.c */
 #define CONF_BUSY_POLL_MAX	1000
 #define CONF_NETNS_FALLBACK	"/run/netns"	/* ip-netns(8) directory */
 

@@ -13,9 +13,9 @@
  * peek start after what was already sent, straight into the payload area of
  * frames whose headers we then fill in.  A guest ACK discards exactly the
  * acknowledged bytes (recv() with MSG_TRUNC), at once or, for a few small
- * ones, with the next.  On a retransmission timeout or
- * three duplicate ACKs, the peek offset goes back to zero, which is the last
- * acknowledged byte, and we send again from there.
+ * ones, with the next.  On a retransmission timeout or three duplicate ACKs,
+ * the peek offset goes back to zero, which is then the last acknowledged
+ * byte, and we send again from there.
  *
  * Guest to host: payloads are written to the socket from the tap buffer.  The
  * guest is acknowledged only for what the socket took, and the window we

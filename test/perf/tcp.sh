@@ -122,8 +122,10 @@ tcp_server remote "$R4" 7000 echo || { echo "echo server"; exit 1; }
 tcp_server remote "$R6" 7000 echo || { echo "echo server"; exit 1; }
 sleep 0.5
 
-# Connect/request/close leaves TIME-WAIT sockets behind: widen the ports
+# Connect/request/close leaves TIME-WAIT sockets behind: widen the ports,
+# and let new connections reuse them
 sysctl -qw net.ipv4.ip_local_port_range="1024 65000"
+sysctl -qw net.ipv4.tcp_tw_reuse=1
 
 # impl_up() - Connect the guest namespace with one implementation
 # $1:	kernel, ours, debian or slirp
@@ -161,6 +163,7 @@ impl_up() {
 		;;
 	esac
 	in_guest sysctl -qw net.ipv4.ip_local_port_range="1024 65000"
+	in_guest sysctl -qw net.ipv4.tcp_tw_reuse=1
 	return 0
 }
 
@@ -172,6 +175,10 @@ impl_down() {
 	L4_PID=
 	L4_RELAY_PID=
 	wait_for 5 eval '! in_guest ip link show "$GUEST_IF" >/dev/null 2>&1'
+	# A fresh guest namespace next time: without TCP timestamps, which
+	# the translators don't offer, the guest can't reuse the ports of its
+	# TIME-WAIT sockets, and rounds of connect/request/close exhaust them
+	ip netns del "$L4_GUEST" 2>/dev/null
 }
 
 # median() - Median of numbers on standard input, "-" if none
@@ -286,26 +293,47 @@ measure() {
 		done
 	done
 	RES[$impl,$mtu,bytes]=$bytes
-	[ "$mtu" = "${MTUS%% *}" ] || [ "$impl" = kernel ] || return 0
-	for k in rr crr; do
-		: >"$TESTDIR/rr"
-		for r in $(seq "$RUNS"); do
-			if [ "$k" = rr ]; then
-				rr_run 4 "" >>"$TESTDIR/rr"
-			else
-				rr_run 4 -c >>"$TESTDIR/rr"
+}
+
+# impl_available() - Whether an implementation is installed
+# $1:	implementation
+impl_available() {
+	case $1 in
+	debian) [ -x /usr/bin/pasta ] ;;
+	slirp) command -v slirp4netns >/dev/null ;;
+	*) true ;;
+	esac
+}
+
+# measure_rates() - Request/response and connect/request/close rates, and
+# system calls per request/response, at the first MTU.  Implementations
+# take turns, one round of each at a time: the machine's speed drifts over
+# minutes, and ratios of figures taken minutes apart would show the drift.
+measure_rates() {
+	local impl r mtu="${MTUS%% *}"
+	for r in $(seq "$RUNS"); do
+		for impl in $IMPLS; do
+			impl_available "$impl" || continue
+			if ! impl_up "$impl" "$mtu"; then
+				impl_down
+				continue
 			fi
+			echo "# rates of $impl, round $r" >&2
+			rr_run 4 "" >>"$TESTDIR/rr.$impl"
+			rr_run 4 -c >>"$TESTDIR/crr.$impl"
+			[ "$r" = 1 ] && RES[$impl,sys]=$(syscalls_per_rr)
+			impl_down
 		done
-		RES[$impl,$k]=$(median <"$TESTDIR/rr")
 	done
-	RES[$impl,sys]=$(syscalls_per_rr)
+	for impl in $IMPLS; do
+		[ -e "$TESTDIR/rr.$impl" ] || continue
+		RES[$impl,rr]=$(median <"$TESTDIR/rr.$impl")
+		RES[$impl,crr]=$(median <"$TESTDIR/crr.$impl")
+	done
 }
 
 for impl in $IMPLS; do
-	case $impl in
-	debian) [ -x /usr/bin/pasta ] || continue ;;
-	slirp) command -v slirp4netns >/dev/null || continue ;;
-	esac
+	impl_available "$impl" || continue
 	for mtu in $MTUS; do
 		if ! impl_up "$impl" "$mtu"; then
 			echo "# $impl at MTU $mtu: could not connect the guest"
@@ -321,6 +349,7 @@ for impl in $IMPLS; do
 		[ "$impl" = kernel ] && break
 	done
 done
+measure_rates
 
 # ratio() - a / b with two decimals, "-" if either is missing
 ratio() {
@@ -349,6 +378,7 @@ gib_cpu() {
 
 echo
 echo "TCP, median of $RUNS runs: iperf3 ${SECS}s (1 s omitted), rates ${RR_SECS}s"
+echo "(rates: implementations in turn, round by round, MTU ${MTUS%% *})"
 echo "(kernel: client in the host namespace over the veth, MTU $SANDBOX_MTU)"
 printf "%-38s %9s %9s %9s %9s %8s %8s %8s\n" "measure" "kernel" "ours" \
 	"debian" "slirp" "o/kern" "o/deb" "o/slirp"

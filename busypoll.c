@@ -52,6 +52,21 @@ void busy_poll_moved(size_t bytes)
 }
 
 /**
+ * busy_poll_epoll() - The event loop's one epoll_wait()
+ * @epollfd:	epoll descriptor
+ * @events:	events, set on return
+ * @max:	size of @events
+ * @wait_ms:	longest wait, milliseconds, 0 or less: don't wait
+ *
+ * Return: as epoll_wait()
+ */
+static int busy_poll_epoll(int epollfd, struct epoll_event *events, int max,
+			   long wait_ms)
+{
+	return epoll_wait(epollfd, events, max, wait_ms > 0 ? (int)wait_ms : 0);
+}
+
+/**
  * busy_poll_init() - Set the limit, start without spinning
  * @bp:		state
  * @limit_us:	longest spin, microseconds, 0 for none
@@ -107,7 +122,7 @@ static int busy_poll_spin(struct busy_poll *bp, int epollfd,
 			cpu_relax();
 			continue;
 		}
-		n = epoll_wait(epollfd, events, max, 0);
+		n = busy_poll_epoll(epollfd, events, max, 0);
 		if (n > 0) {
 			busy_poll_learn(bp, next == first);
 			return n;
@@ -138,8 +153,7 @@ int busy_poll_wait(struct busy_poll *bp, int epollfd,
 
 	busy_poll_bytes = 0;
 	if (!bp->limit_ns || !small || wait_ms <= 0)
-		return epoll_wait(epollfd, events, max,
-				  wait_ms > 0 ? (int)wait_ms : 0);
+		return busy_poll_epoll(epollfd, events, max, wait_ms);
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (bp->first_ns < bp->limit_ns) {
@@ -147,7 +161,7 @@ int busy_poll_wait(struct busy_poll *bp, int epollfd,
 		if (n)
 			return n;
 	}
-	n = epoll_wait(epollfd, events, max, (int)wait_ms);
+	n = busy_poll_epoll(epollfd, events, max, wait_ms);
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	busy_poll_learn(bp, n > 0 && timespec_diff_ns(&t, &t0) <= bp->first_ns);
 	return n;

@@ -97,9 +97,14 @@ waits=$(calls '\<epoll_p?wait2?\(' | wc -l)
 switches=$(calls 'switch \(ref\.type\)' | wc -l)
 where=$(calls '\<epoll_p?wait2?\(|switch \(ref\.type\)' |
 	cut -d: -f1,2 | xargs -n1 basename | tr '\n' ' ')
-check build_one_loop "epoll_wait calls: $waits, dispatch switches: $switches ($where)" \
+# The loop's wait, with its spin before sleeping, is busypoll.c's, called
+# from the loop in passt.c and from nowhere else
+loops=$(calls '\<busy_poll_wait\(' | grep -v '/busypoll\.c:' | cut -d: -f1 |
+	xargs -n1 basename | tr '\n' ' ')
+check build_one_loop "epoll_wait calls: $waits, dispatch switches: $switches ($where), busy_poll_wait() called from: $loops" \
 	test "$waits" = 1 -a "$switches" = 1 -a \
-	"$(calls '\<epoll_p?wait2?\(' | cut -d: -f1 | xargs basename)" = passt.c
+	"$(calls '\<epoll_p?wait2?\(' | cut -d: -f1 | xargs basename)" = busypoll.c -a \
+	"$loops" = "passt.c "
 
 # --- Mode from the basename of argv[0], nothing else
 

@@ -12,10 +12,9 @@
  * acknowledges it.  We read it with MSG_PEEK, and SO_PEEK_OFF makes every
  * peek start after what was already sent, straight into the payload area of
  * frames whose headers we then fill in.  A guest ACK discards exactly the
- * acknowledged bytes (recv() with MSG_TRUNC), at once or, for a few small
- * ones, with the next.  On a retransmission timeout or three duplicate ACKs,
- * the peek offset goes back to zero, which is then the last acknowledged
- * byte, and we send again from there.
+ * acknowledged bytes (recv() with MSG_TRUNC).  On a retransmission timeout or
+ * three duplicate ACKs, the peek offset goes back to zero, which is the last
+ * acknowledged byte, and we send again from there.
  *
  * Guest to host: payloads are written to the socket from the tap buffer.  The
  * guest is acknowledged only for what the socket took, and the window we
@@ -35,12 +34,11 @@
  * System calls are the cost of a small exchange, so none is made that the
  * state already answers: the timer is re-armed only when it must fire
  * earlier, the socket's free buffer is estimated from what we wrote since
- * we last read it, a read returning less than asked ends the reading, the
- * ACK of a short message from the guest waits up to a millisecond for the
- * reply to carry it, and the bytes of a few small ACKs are discarded
- * together.  A request/response exchange then takes about six: tap read,
- * socket write; socket peek, tap write; the two waits (see busypoll.c); and
- * one discard of acknowledged replies in four.
+ * we last read it, a read returning less than asked ends the reading, and
+ * the ACK of a short message from the guest waits up to a millisecond for
+ * the reply to carry it.  A request/response exchange then takes seven: tap
+ * read, discard of the acknowledged reply, socket write; socket peek, tap
+ * write; and the two waits (see busypoll.c).
  *
  * Initial sequence numbers follow RFC 6528: a keyed hash of the four-tuple
  * plus a 4 µs clock.  We announce an MSS from our MTU and window scaling
@@ -101,8 +99,6 @@
 #define TCP_WND_POLL_MS		10	/* recheck a low window this often */
 #define TCP_ACK_DELAY_US	1000	/* a pure ACK waits this long for data */
 #define TCP_ACK_DELAYED_MAX	4096	/* delayed ACKs queued at once */
-#define TCP_ACKED_KEPT_MAX	3	/* small ACKs whose bytes stay queued */
-#define TCP_ACKED_KEPT_BYTES	4096	/* ... up to this many bytes */
 
 /* Connection events: what has been seen on either side */
 #undef TCP_ESTABLISHED	/* a macro in musl's <netinet/tcp.h> */
@@ -143,7 +139,6 @@
  * @dup_acks:		duplicate ACKs counted
  * @epoll_out:		EPOLLOUT is in the socket's epoll mask
  * @ack_gen:		number of the connection's latest delayed ACK entry
- * @acks_kept:		guest ACKs whose bytes are still in the socket's queue
  * @mss:		largest segment the guest takes
  * @gport:		guest's port
  * @rport:		remote port, as the guest sees it
@@ -161,8 +156,6 @@
  * @sock_full:		window of an empty send buffer, 0 until first read
  * @sock_outq:		send queue of the socket when last read, plus what
  *			was written since: never less than the real queue
- * @sock_acked:		bytes the guest acknowledged, still in the socket's
- *			receive queue (before the peek offset)
  */
 struct tcp_conn {
 	int sock;
@@ -176,7 +169,6 @@ struct tcp_conn {
 	uint8_t dup_acks;
 	uint8_t epoll_out;
 	uint8_t ack_gen;
-	uint8_t acks_kept;
 	uint16_t mss;
 	uint16_t gport;
 	uint16_t rport;
@@ -193,7 +185,6 @@ struct tcp_conn {
 	uint32_t timer_at;
 	uint32_t sock_full;
 	uint32_t sock_outq;
-	uint32_t sock_acked;
 };
 
 /**
@@ -937,71 +928,6 @@ static void tcp_rst_to_guest_unknown(struct ctx *c, int af, const void *saddr,
 }
 
 /**
- * tcp_discard_acked() - Drop acknowledged bytes from the socket's queue
- * @conn:	connection
- * @len:	bytes the guest acknowledged
- *
- * A read may return less than asked while the kernel moves segments from
- * its backlog to the queue: loop, or the peek offset and our sequence
- * numbers would no longer match.
- */
-static void tcp_discard_acked(const struct tcp_conn *conn, uint32_t len)
-{
-	while (len) {
-		ssize_t n = recv(conn->sock, NULL, len,
-				 MSG_TRUNC | MSG_DONTWAIT);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			debug("TCP: %u acknowledged bytes not in the queue", len);
-			return;
-		}
-		len -= (uint32_t)n;
-	}
-}
-
-/**
- * tcp_discard_kept() - Drop the acknowledged bytes we let wait in the queue
- * @conn:	connection
- */
-static void tcp_discard_kept(struct tcp_conn *conn)
-{
-	if (conn->sock_acked)
-		tcp_discard_acked(conn, conn->sock_acked);
-	conn->sock_acked = 0;
-	conn->acks_kept = 0;
-}
-
-/**
- * tcp_sock_acked() - The guest acknowledged bytes: drop them, or some later
- * @conn:	connection
- * @len:	bytes acknowledged
- *
- * In a request/response exchange, each reply's ACK would cost a system call
- * of its own: the bytes of a few small ACKs stay in the queue, before the
- * peek offset, and go with the next.  Only a few, and few bytes: they pin
- * socket memory well beyond their size, and shrink the window the peer
- * sees.  And only while little is in flight: in a download, the queue can
- * be full, the peer waiting for room, and this ACK the last we get until
- * the room is made.  Without a peek offset, every read starts at the
- * queue's head, so the queue must start at the first unacknowledged byte.
- */
-static void tcp_sock_acked(struct tcp_conn *conn, uint32_t len)
-{
-	uint32_t inflight = conn->seq_to_tap - conn->seq_ack_from_tap;
-
-	conn->sock_acked += len;
-	if (tcp_peek_off_ok && conn->acks_kept < TCP_ACKED_KEPT_MAX &&
-	    conn->sock_acked <= TCP_ACKED_KEPT_BYTES &&
-	    inflight <= TCP_ACKED_KEPT_BYTES) {
-		conn->acks_kept++;
-		return;
-	}
-	tcp_discard_kept(conn);
-}
-
-/**
  * tcp_conn_close() - Close a connection and free its slot
  * @c:		execution context
  * @conn:	connection
@@ -1016,9 +942,6 @@ static void tcp_conn_close(const struct ctx *c, struct tcp_conn *conn,
 		struct linger l = { .l_onoff = 1, .l_linger = 0 };
 
 		setsockopt(conn->sock, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
-	} else if (conn->sock >= 0) {
-		/* Unread data would turn the close into an RST */
-		tcp_discard_kept(conn);
 	}
 	if (conn->sock >= 0)
 		close(conn->sock);
@@ -1386,6 +1309,34 @@ static void tcp_data_from_sock(struct ctx *c, struct tcp_conn *conn)
 }
 
 /**
+ * tcp_discard_acked() - Drop acknowledged bytes from the socket's queue
+ * @conn:	connection
+ * @len:	bytes the guest acknowledged
+ *
+ * A read may return less than asked while the kernel moves segments from
+ * its backlog to the queue: loop, or the peek offset and our sequence
+ * numbers would no longer match.  Acknowledged bytes can't wait in the
+ * queue to be dropped in batches: they may pin far more memory than their
+ * size (the tail of a large segment holds all of it), the window the peer
+ * sees closes, and a download stalls for good.
+ */
+static void tcp_discard_acked(const struct tcp_conn *conn, uint32_t len)
+{
+	while (len) {
+		ssize_t n = recv(conn->sock, NULL, len,
+				 MSG_TRUNC | MSG_DONTWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			debug("TCP: %u acknowledged bytes not in the queue", len);
+			return;
+		}
+		len -= (uint32_t)n;
+	}
+}
+
+/**
  * tcp_rewind() - Send again from the last byte the guest acknowledged
  * @c:		execution context
  * @conn:	connection
@@ -1397,7 +1348,6 @@ static void tcp_rewind(struct ctx *c, struct tcp_conn *conn)
 		conn->events &= (uint8_t)~(TCP_TAP_FIN_SENT | TCP_SOCK_FIN_RCVD);
 	}
 	conn->seq_to_tap = conn->seq_ack_from_tap;
-	tcp_discard_kept(conn);	/* the peek offset goes back to the head */
 	tcp_sock_setup(conn);
 	tcp_data_from_sock(c, conn);
 }
@@ -1423,7 +1373,7 @@ static void tcp_ack_from_tap(struct ctx *c, struct tcp_conn *conn,
 		if ((conn->events & TCP_TAP_FIN_SENT) &&
 		    ack == conn->seq_to_tap)
 			acked--;
-		tcp_sock_acked(conn, acked);
+		tcp_discard_acked(conn, acked);
 		conn->seq_ack_from_tap = ack;
 		conn->retrans = 0;
 		conn->dup_acks = 0;
@@ -1873,7 +1823,6 @@ void tcp_timer_handler(struct ctx *c, union epoll_ref ref)
 
 	if (conn->flags & TCP_WND_LOW)
 		tcp_sock_drained(c, conn);
-	tcp_discard_kept(conn);	/* whatever happened, don't keep them longer */
 
 	if (conn->seq_to_tap != conn->seq_ack_from_tap) {
 		if ((long)(now - conn->ts_ack) >= tcp_rto_ms(conn)) {

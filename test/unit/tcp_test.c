@@ -3,11 +3,8 @@
  * tcp_test.c - Unit tests for the parts of tcp.c that need no connection
  * with a guest: the hash index (insertion, lookup, backward-shift deletion
  * under random operations), a full connection table refusing a new SYN with
- * an RST, sequence arithmetic, parsing of hostile segments and options, the
- * delayed ACK queue (an ACK carried by data makes its entry stale), and
- * acknowledged bytes kept in a socket's queue: a few small ones only, all
- * of them dropped before a rewind or a close (or the close becomes an RST).
- * The last ones use a real loopback connection in private namespaces.
+ * an RST, sequence arithmetic, parsing of hostile segments and options, and
+ * the delayed ACK queue (an ACK carried by data makes its entry stale).
  *
  * tcp.c is compiled in here, so its static functions can be called; the
  * library's tcp.o is then never pulled in.
@@ -19,7 +16,6 @@
 #include <stdlib.h>
 
 #include "unit.h"
-#include "unit_ns.h"
 
 #define KEYS	4096
 
@@ -357,152 +353,6 @@ static void test_ack_delay(void)
 }
 
 /**
- * sock_inq() - Bytes in a socket's receive queue
- * @s:		socket
- *
- * Return: count, -1 on error
- */
-static int sock_inq(int s)
-{
-	int n;
-
-	return ioctl(s, SIOCINQ, &n) ? -1 : n;
-}
-
-/**
- * test_pair() - A loopback TCP connection
- * @ours:	our end, set on return
- * @peer:	the peer's end, set on return
- *
- * Return: 0 on success, -1 on failure
- */
-static int test_pair(int *ours, int *peer)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_addr = { htonl(INADDR_LOOPBACK) } };
-	socklen_t sl = sizeof(a);
-	int l = socket(AF_INET, SOCK_STREAM, 0);
-
-	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) ||
-	    listen(l, 1) || getsockname(l, (struct sockaddr *)&a, &sl))
-		return -1;
-	*peer = socket(AF_INET, SOCK_STREAM, 0);
-	if (*peer < 0 || connect(*peer, (struct sockaddr *)&a, sizeof(a)))
-		return -1;
-	*ours = accept(l, NULL, NULL);
-	close(l);
-	return *ours < 0 ? -1 : 0;
-}
-
-/**
- * test_reply() - The peer sends a reply, we send it to the "guest": peek it
- * @conn:	connection
- * @peer:	the peer's socket
- * @len:	bytes
- */
-static void test_reply(struct tcp_conn *conn, int peer, size_t len)
-{
-	static char buf[8192], got[8192];
-	ssize_t n;
-
-	memset(buf, 'r', len);
-	if (send(peer, buf, len, 0) != (ssize_t)len)
-		return;
-	while (sock_inq(conn->sock) - (int)conn->sock_acked < (int)len)
-		usleep(100);
-	n = recv(conn->sock, got, len, MSG_PEEK);	/* at the peek offset */
-	if (n > 0)
-		conn->seq_to_tap += (uint32_t)n;
-}
-
-/**
- * test_kept() - Small ACKs keep their bytes queued, three at most, and
- * not with much in flight; a rewind and a close drop them first
- */
-static void test_kept(void)
-{
-	int s, peer, zero = 0, i, kept_ok = 1;
-	int probe = socket(AF_INET, SOCK_STREAM, 0);
-	static struct ctx c;
-	struct tcp_conn *conn;
-	char b;
-
-	tcp_peek_off_ok = probe >= 0 &&
-			  !setsockopt(probe, SOL_SOCKET, SO_PEEK_OFF, &zero,
-				      sizeof(zero));
-	if (probe >= 0)
-		close(probe);
-	c.epollfd = epoll_create1(0);
-	if (!tcp_peek_off_ok || c.epollfd < 0 || test_pair(&s, &peer)) {
-		printf("SKIP tcp: kept ACKs: no loopback TCP or peek offset\n");
-		return;
-	}
-	c.fd_tap = -1;
-	conn = test_conn_setup(s);
-	setsockopt(s, SOL_SOCKET, SO_PEEK_OFF, &zero, sizeof(zero));
-
-	/* Three 1-byte replies and their ACKs: kept; the fourth: all go */
-	for (i = 0; i < 4; i++) {
-		test_reply(conn, peer, 1);
-		tcp_sock_acked(conn, 1);
-		conn->seq_ack_from_tap = conn->seq_to_tap;
-		if (i < 3 && sock_inq(s) != i + 1)
-			kept_ok = 0;
-	}
-	CHECK(kept_ok, "kept ACKs: bytes of three small ACKs stay queued");
-	CHECK(sock_inq(s) == 0 && !conn->sock_acked && !conn->acks_kept,
-	      "kept ACKs: the fourth drops them all");
-
-	/* A reply after a kept byte is peeked after it */
-	test_reply(conn, peer, 1);
-	tcp_sock_acked(conn, 1);
-	conn->seq_ack_from_tap = conn->seq_to_tap;
-	if (send(peer, "z", 1, 0) == 1) {
-		while (sock_inq(s) < 2)
-			usleep(100);
-	}
-	CHECK(recv(s, &b, 1, MSG_PEEK) == 1 && b == 'z',
-	      "kept ACKs: the next peek starts after them");
-
-	/* Much in flight ('z' and more): the ACK of 'z' drops it, and the
-	 * kept byte
-	 */
-	conn->seq_to_tap = conn->seq_ack_from_tap + 100000;
-	tcp_sock_acked(conn, 1);
-	CHECK(sock_inq(s) == 0 && !conn->sock_acked,
-	      "kept ACKs: none while much is in flight");
-
-	/* A rewind starts from the first unacknowledged byte: 'a' acked and
-	 * kept, 'b' sent, then sent again
-	 */
-	conn->seq_to_tap = conn->seq_ack_from_tap = 0;
-	if (send(peer, "ab", 2, 0) != 2)
-		return;
-	while (sock_inq(s) < 2)
-		usleep(100);
-	if (recv(s, &b, 1, MSG_PEEK) != 1 || recv(s, &b, 1, MSG_PEEK) != 1)
-		return;
-	conn->seq_to_tap = 2;
-	tcp_sock_acked(conn, 1);
-	conn->seq_ack_from_tap = 1;
-	tcp_rewind(&c, conn);
-	CHECK(conn->seq_to_tap == 2 && tcp_data_used == 1 &&
-	      tcp_data_buf[0][TCP_PAYLOAD_OFF] == 'b' && sock_inq(s) == 1,
-	      "kept ACKs: dropped before a rewind");
-
-	/* A close drops them: the peer sees the end of stream, not a reset */
-	tcp_sock_acked(conn, 1);
-	conn->seq_ack_from_tap = 2;
-	CHECK(sock_inq(s) == 1 && conn->sock_acked == 1,
-	      "kept ACKs: byte kept before a close");
-	tcp_hash_insert(conn);
-	tcp_conn_close(&c, conn, false);
-	CHECK(recv(peer, &b, 1, 0) == 0, "kept ACKs: close, not reset");
-	close(peer);
-	close(c.epollfd);
-}
-
-/**
  * main() - Run the tests
  *
  * Return: 0 if every check passed
@@ -514,9 +364,5 @@ int main(void)
 	test_seq();
 	test_parse();
 	test_ack_delay();
-	if (unit_netns())
-		printf("SKIP tcp: kept ACKs: no user/network namespaces\n");
-	else
-		test_kept();
 	return UNIT_RESULT();
 }

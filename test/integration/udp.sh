@@ -69,12 +69,7 @@ sleep 0.3
 rt() {
 	local name="$1" ns="$2" out
 	shift 2
-	if [ -n "$ns" ]; then
-		out=$(timeout 120 ip netns exec "$ns" "$UDPTOOL" send "$@" 2>&1)
-	else
-		out=$(timeout 120 "$UDPTOOL" send "$@" 2>&1)
-	fi
-	if [ $? -eq 0 ]; then
+	if out=$(ns_run "$ns" timeout 120 "$UDPTOOL" send "$@" 2>&1); then
 		pass "$name"
 	else
 		fail "$name" "$out"

@@ -94,11 +94,7 @@ sleep 0.3
 rt_ok() {
 	local name="$1" ns="$2" out
 	shift 2
-	if [ -n "$ns" ]; then
-		out=$(timeout 30 ip netns exec "$ns" "$UDPTOOL" send "$@" 2>&1)
-	else
-		out=$(timeout 30 "$UDPTOOL" send "$@" 2>&1)
-	fi
+	out=$(ns_run "$ns" timeout 30 "$UDPTOOL" send "$@" 2>&1)
 	check "$name" "$out" eval 'echo "$out" | grep -q " lost=0 corrupt=0 "'
 }
 
@@ -109,11 +105,7 @@ rt_ok() {
 rt_none() {
 	local name="$1" ns="$2" out
 	shift 2
-	if [ -n "$ns" ]; then
-		out=$(timeout 30 ip netns exec "$ns" "$UDPTOOL" send -W 500 "$@" 2>&1)
-	else
-		out=$(timeout 30 "$UDPTOOL" send -W 500 "$@" 2>&1)
-	fi
+	out=$(ns_run "$ns" timeout 30 "$UDPTOOL" send -W 500 "$@" 2>&1)
 	check "$name" "$out" \
 		eval 'echo "$out" | grep -q " received=0 .*corrupt=0 "'
 }

@@ -285,6 +285,19 @@ in_ns() {
 	ip netns exec "$ns" "$@"
 }
 
+# ns_run() - Run a command in a named namespace, or here if NS is empty
+# $1:	namespace name, or ""
+# $@:	command
+ns_run() {
+	local ns="$1"
+	shift
+	if [ -n "$ns" ]; then
+		ip netns exec "$ns" "$@"
+	else
+		"$@"
+	fi
+}
+
 # ll_ready() - An interface has a non-tentative link-local address
 # $1:	interface
 ll_ready() {

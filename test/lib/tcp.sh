@@ -36,19 +36,6 @@ tcp_build() {
 	[ -x "$TCPTOOL" ]
 }
 
-# ns_run() - Run a command in a named namespace, or here if NS is empty
-# $1:	namespace name, or ""
-# $@:	command
-ns_run() {
-	local ns="$1"
-	shift
-	if [ -n "$ns" ]; then
-		ip netns exec "$ns" "$@"
-	else
-		"$@"
-	fi
-}
-
 # tcp_server() - Start a tcptool server, wait until it listens
 # $1:	namespace name, "" for the sandbox
 # $2:	address

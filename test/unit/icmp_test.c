@@ -49,29 +49,12 @@ static struct in6_addr g6, gw6;
  */
 static int setup(void)
 {
-	int sp[2], buf = 4 << 20;
-
-	inet_pton(AF_INET, "192.0.2.1", &g4);
-	inet_pton(AF_INET, "192.0.2.2", &gw4);
-	inet_pton(AF_INET6, "2001:db8::1", &g6);
-	inet_pton(AF_INET6, "fe80::2", &gw6);
-
-	c.mode = MODE_PASTA;
-	c.ifi4 = c.ifi6 = 1;
-	c.ip4.addr = g4;
-	c.ip4.gw = c.ip4.map_host_lo = gw4;
-	c.ip6.addr = g6;
-	c.ip6.gw = c.ip6.map_host_lo = gw6;
-	c.epollfd = epoll_create1(EPOLL_CLOEXEC);
-	if (c.epollfd < 0 ||
-	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sp))
+	if (unit_pasta_ctx(&c, &tap_end))
 		return -1;
-	setsockopt(sp[0], SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
-	setsockopt(sp[1], SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
-	fcntl(sp[0], F_SETFL, O_NONBLOCK);
-	c.fd_tap = sp[0];
-	tap_end = sp[1];
-
+	g4 = c.ip4.addr;
+	gw4 = c.ip4.gw;
+	g6 = c.ip6.addr;
+	gw6 = c.ip6.gw;
 	icmp_init(&c);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #ifndef UNIT_NS_H
 #define UNIT_NS_H
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -85,6 +87,42 @@ static inline int unit_netns(void)
 	rc = rc ? rc : ioctl(fd, SIOCSIFFLAGS, &ifr);
 	close(fd);
 	return rc ? -1 : 0;
+}
+
+/**
+ * unit_pasta_ctx() - Context of a pasta-like instance: a guest at 192.0.2.1
+ *		      and 2001:db8::1, gateway 192.0.2.2 and fe80::2 mapped to
+ *		      the host's loopback, an epoll instance, and frames for
+ *		      the guest going to a socketpair that stands for the tap
+ *		      device (include this after the module's source, for
+ *		      struct ctx)
+ * @c:		context, filled in
+ * @tap_end:	our end of the "tap device", set on success
+ *
+ * Return: 0 on success, -1 if the socketpair or epoll instance failed
+ */
+static inline int unit_pasta_ctx(struct ctx *c, int *tap_end)
+{
+	int sp[2], buf = 4 << 20;
+
+	c->mode = MODE_PASTA;
+	c->ifi4 = c->ifi6 = 1;
+	inet_pton(AF_INET, "192.0.2.1", &c->ip4.addr);
+	inet_pton(AF_INET, "192.0.2.2", &c->ip4.gw);
+	c->ip4.map_host_lo = c->ip4.gw;
+	inet_pton(AF_INET6, "2001:db8::1", &c->ip6.addr);
+	inet_pton(AF_INET6, "fe80::2", &c->ip6.gw);
+	c->ip6.map_host_lo = c->ip6.gw;
+	c->epollfd = epoll_create1(EPOLL_CLOEXEC);
+	if (c->epollfd < 0 ||
+	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sp))
+		return -1;
+	setsockopt(sp[0], SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
+	setsockopt(sp[1], SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
+	fcntl(sp[0], F_SETFL, O_NONBLOCK);
+	c->fd_tap = sp[0];
+	*tap_end = sp[1];
+	return 0;
 }
 
 /**

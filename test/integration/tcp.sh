@@ -21,8 +21,9 @@
 #     such frames and drops none of them.
 #
 # Sizes: TCP_BIG (default 256M) for the outbound and remote-inbound
-# transfers of IPv4, TCP_SMALL (default 64M) for the others, to keep the
-# run short on small machines.
+# transfers, IPv4 and IPv6, TCP_SMALL (default 64M) for the others (from
+# the host's own address and loopback), to keep the run short on small
+# machines.
 
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/sandbox.sh"
@@ -73,7 +74,7 @@ RLOG6="$TESTDIR/srv-remote-${SANDBOX_OUTSIDE6//[:%]/_}-$PORT_OUT.log"
 # $2:	out, in_remote, in_host or in_lo
 size_of() {
 	case "$1$2" in
-	4out|4in_remote) echo "$BIG" ;;
+	4out|4in_remote|6out|6in_remote) echo "$BIG" ;;
 	*) echo "$SMALL" ;;
 	esac
 }
